@@ -1,0 +1,64 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+
+export type { DuckDBConnection };
+export type Params = Record<string, DuckDBValue> | DuckDBValue[];
+export type Row = Record<string, unknown>;
+
+export interface Database {
+  instance: DuckDBInstance;
+  conn: DuckDBConnection;
+  close(): void;
+}
+
+/** Opens (or creates) a DuckDB file. `readOnly` opens it with access_mode READ_ONLY. */
+export async function openDatabase(path: string, opts: { readOnly?: boolean; threads?: number } = {}): Promise<Database> {
+  const options: Record<string, string> = {};
+  if (opts.readOnly) options.access_mode = 'READ_ONLY';
+  if (opts.threads) options.threads = String(opts.threads);
+  const instance = await DuckDBInstance.create(path, options);
+  const conn = await instance.connect();
+  return {
+    instance,
+    conn,
+    close() {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** BIGINT and HUGEINT arrive as bigint; JSON and arithmetic want numbers. */
+export function toPlain(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toPlain(v)]));
+  }
+  return value;
+}
+
+/** Runs a query and returns its rows as plain objects (bigint → number). */
+export async function queryRows<T extends Row = Row>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T[]> {
+  const reader = await conn.runAndReadAll(sql, params as never);
+  return reader.getRowObjectsJS().map((r) => toPlain(r) as T);
+}
+
+/** Runs a query and returns its only row (or undefined). */
+export async function queryOne<T extends Row = Row>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T | undefined> {
+  return (await queryRows<T>(conn, sql, params))[0];
+}
+
+/** Runs a statement for its effect. */
+export async function exec(conn: DuckDBConnection, sql: string, params?: Params): Promise<void> {
+  await conn.run(sql, params as never);
+}
+
+/** Quotes an identifier for SQL built from trusted names (contract fields, model names). */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a string literal for SQL built from trusted values (file paths chosen by the operator). */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
