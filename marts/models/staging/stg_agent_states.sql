@@ -1,0 +1,30 @@
+-- Agent state intervals from raw_agent_states. A state left open in the log is closed at the agent's
+-- next state (or given zero length when it is the agent's last).
+-- columns:
+--   agent_id: Agent.
+--   state: logged_in, ready, not_ready, talking, acw or logged_out.
+--   reason: Reason of a not_ready state.
+--   started_at: Start (local wall clock).
+--   ended_at: End (local wall clock), closed as described above.
+--   duration_seconds: ended_at − started_at.
+-- tests:
+--   not_null: agent_id, state, started_at, ended_at
+--   unique: agent_id, started_at
+with source as (
+    select * from raw_agent_states
+),
+
+closed as (
+    select
+        agent as agent_id,
+        state,
+        reason,
+        queue as queue_id,
+        start_at as started_at,
+        start_at_utc as started_at_utc,
+        coalesce(end_at, lead(start_at) over (partition by agent order by start_at), start_at) as ended_at
+    from source
+)
+
+select *, epoch(ended_at) - epoch(started_at) as duration_seconds
+from closed
