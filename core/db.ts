@@ -37,6 +37,20 @@ export function toPlain(value: unknown): unknown {
   return value;
 }
 
+/**
+ * A value ready for JSON and text output: DATE as 'YYYY-MM-DD', TIMESTAMP as 'YYYY-MM-DD HH:MM:SS[.ffffff]'
+ * (wall clock as stored, never shifted by a time zone), bigint as number.
+ */
+export function jsonValue(value: unknown, type: string): unknown {
+  if (value instanceof Date) {
+    const iso = value.toISOString();
+    if (type === 'DATE') return iso.slice(0, 10);
+    const ms = iso.slice(19, 23);
+    return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms === '.000' ? '' : ms}`;
+  }
+  return toPlain(value);
+}
+
 /** Runs a query and returns its rows as plain objects (bigint → number). */
 export async function queryRows<T extends Row = Row>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T[]> {
   const reader = await conn.runAndReadAll(sql, params as never);

@@ -8,6 +8,7 @@
 --   touchpoint_id: Touchpoint where the journey broke (for repeat_contact: the touchpoint that did not resolve, followed within W by another touchpoint that does not merely continue it).
 --   node_key: Node where it broke (fct_node.node_key), when there is one.
 --   occurred_at: When it happened (local).
+--   date: Local date of occurred_at.
 --   customer_id: Customer; NULL when unidentified.
 --   queue_id: Queue of the touchpoint.
 --   channel: Channel of the touchpoint.

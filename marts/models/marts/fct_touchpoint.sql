@@ -22,6 +22,8 @@
 --   csat: Survey score 1–5 when surveyed.
 --   outcome: answered, abandoned, self_service (IVR or contained bot), ivr_abandon, escalated (bot handed to an agent), phantom, failed (outbound/callback not connected), resolved / open / cancelled (tickets).
 --   transferred: Contact transferred, or ticket reassigned.
+--   resolved_by_disposition: The contact's last disposition maps to resolved (seeds/dispositions.csv); NULL when unknown.
+--   linked_contact_id: For a ticket, the contact it was opened from; for a bot session, the contact it handed over to.
 --   reopen_count: Times a ticket was reopened (tickets); reopens of tickets opened from a contact count for the contact too.
 --   journey_id: Journey of an identified customer: touchpoints chained while each starts within W days of the previous.
 --   journey_seq: Position in the journey (1 = first).
