@@ -52,13 +52,13 @@ export function jsonValue(value: unknown, type: string): unknown {
 }
 
 /** Runs a query and returns its rows as plain objects (bigint → number). */
-export async function queryRows<T extends Row = Row>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T[]> {
+export async function queryRows<T = Row>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T[]> {
   const reader = await conn.runAndReadAll(sql, params as never);
   return reader.getRowObjectsJS().map((r) => toPlain(r) as T);
 }
 
 /** Runs a query and returns its only row (or undefined). */
-export async function queryOne<T extends Row = Row>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T | undefined> {
+export async function queryOne<T = Row>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T | undefined> {
   return (await queryRows<T>(conn, sql, params))[0];
 }
 

@@ -2,11 +2,18 @@ import type { Command } from '../command.ts';
 import { numberFlag, parseFlags } from '../../core/args.ts';
 import { UserError } from '../../core/errors.ts';
 
-const usage = `usage: ccmart forecast --history FILE.csv --interval MINUTES --horizon-days N --out FILE.csv
+const usage = `usage: ccmart forecast --db FILE [--horizon-days 14] [--holdout-days 7] [--shrinkage 0.3] [--config FILE]
+       ccmart forecast --history FILE.csv --interval MINUTES --horizon-days N --out FILE.csv
                        [--local] [--calendar FILE.csv] [--model auto|NAME] [--aht-model auto|NAME]
                        [--coverage 0.8] [--backtest-origins 4]
 
-Forecasts one queue's contact volume (and AHT when the history has it) per interval for the N days after the
+With --db: forecasts every queue's interval volume and AHT from kpi_interval (at the configured interval),
+sizes staffing per interval under Erlang C and Erlang A (queue targets from dim_queue, patience and shrinkage
+observed in the data; --shrinkage where a queue has no agent states) and writes fct_forecast, fct_staffing and
+fct_forecast_accuracy (the last --holdout-days forecast from the history before them, against the actuals).
+Run it after \`ccmart build\`.
+
+With --history: forecasts one queue's contact volume (and AHT when the history has it) per interval for the N days after the
 history, choosing the method by rolling-origin backtest.
 
   --history FILE.csv     header + rows: timestamp,volume[,aht]  (also accepted: datetime/time for the
@@ -50,9 +57,14 @@ const command: Command = {
         'aht-model': { type: 'string' },
         coverage: { type: 'string' },
         'backtest-origins': { type: 'string' },
+        db: { type: 'string' },
+        'holdout-days': { type: 'string' },
+        shrinkage: { type: 'string' },
+        config: { type: 'string' },
       },
       usage,
     );
+    if (values.db) return forecastMarts(values.db, values);
     if (!values.history) throw new UserError(`--history is required\n\n${usage}`);
     if (!values.out) throw new UserError(`--out is required\n\n${usage}`);
     const interval = numberFlag(values.interval, 'interval');
@@ -138,5 +150,34 @@ const command: Command = {
     }
   },
 };
+
+async function forecastMarts(
+  db: string,
+  values: { 'horizon-days'?: string; 'holdout-days'?: string; shrinkage?: string; config?: string },
+): Promise<number> {
+  const horizon = numberFlag(values['horizon-days'], 'horizon-days', 14)!;
+  if (!Number.isInteger(horizon) || horizon < 1) throw new UserError(`--horizon-days: expected a whole number ≥ 1, got ${horizon}`);
+  const holdout = numberFlag(values['holdout-days'], 'holdout-days', 7)!;
+  if (!Number.isInteger(holdout) || holdout < 0) throw new UserError(`--holdout-days: expected a whole number ≥ 0, got ${holdout}`);
+  const shrinkage = numberFlag(values.shrinkage, 'shrinkage', 0.3)!;
+  if (!(shrinkage >= 0 && shrinkage < 1)) throw new UserError(`--shrinkage: expected a share in [0, 1), got ${shrinkage}`);
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(db)) throw new UserError(`--db: ${db} does not exist`);
+  const { loadConfig } = await import('../../core/config.ts');
+  const { openDatabase } = await import('../../core/db.ts');
+  const { planFromMarts } = await import('../../workforce/plan.ts');
+  const config = loadConfig(values.config);
+  const database = await openDatabase(db);
+  try {
+    const t0 = performance.now();
+    console.log(`forecasting ${horizon} days per queue at ${config.intervalMinutes}-min intervals…`);
+    const result = await planFromMarts(database.conn, config, { horizonDays: horizon, holdoutDays: holdout, defaultShrinkage: shrinkage, log: (m) => console.log(m) });
+    for (const s of result.skipped) console.log(`  ${s.queue_id}: skipped (${s.reason})`);
+    console.log(`wrote fct_forecast, fct_staffing and fct_forecast_accuracy for ${result.queues.length} queues in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return 0;
+  } finally {
+    database.close();
+  }
+}
 
 export default command;

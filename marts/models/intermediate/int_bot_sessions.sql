@@ -6,6 +6,7 @@
 --   escalated: The session was handed to an agent queue.
 --   escalation_queue_id: Queue it was handed to.
 --   escalation_turn: Turn order of the hand-off.
+--   escalated_at: Time of the hand-off (local).
 --   last_turn_fallback: The last user turn was not understood.
 -- tests:
 --   unique: session_id
@@ -34,6 +35,7 @@ select
     bool_or(t.escalation_to is not null) as escalated,
     arg_min(t.escalation_to, t.turn_order) filter (where t.escalation_to is not null) as escalation_queue_id,
     min(t.turn_order) filter (where t.escalation_to is not null) as escalation_turn,
+    min(t.event_at) filter (where t.escalation_to is not null) as escalated_at,
     arg_min(t.contact_id, t.turn_order) filter (where t.contact_id is not null) as escalated_contact_id,
     coalesce(any_value(u.last_turn_fallback), false) as last_turn_fallback,
     any_value(u.last_intent) as last_intent

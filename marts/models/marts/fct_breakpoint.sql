@@ -51,9 +51,8 @@ breaks as (
     select 'acd:' || contact_id, 'callback_failed', 'queue:' || coalesce(queue_id, 'none'), end_at, false
     from legs where channel = 'callback' and outcome in ('failed', 'abandoned')
     union all
-    select 'bot:' || session_id, 'bot_escalation', 'bot_escalation:' || escalation_queue_id,
-        (select min(event_at) from stg_bot_turns b where b.session_id = s.session_id and b.escalation_to is not null), false
-    from int_bot_sessions s where escalated
+    select 'bot:' || session_id, 'bot_escalation', 'bot_escalation:' || escalation_queue_id, escalated_at, false
+    from int_bot_sessions where escalated
     union all
     select 'bot:' || session_id, 'bot_fallback_exit', 'bot_turn:fallback', ended_at, false
     from int_bot_sessions where not escalated and last_turn_fallback

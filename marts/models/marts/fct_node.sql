@@ -33,7 +33,8 @@ ivr_menus as (
         case when m.menu_no < m.menus then 'next'
              when queue_entry_at is not null then 'to_queue'
              when outcome = 'self_service' then 'self_service'
-             else 'hang_up' end as exit_reason
+             else 'hang_up' end as exit_reason,
+        null::double as fixed_seconds
     from (
         select *, unnest(range(1, len(path) + 1)) as menu_no, unnest(path) as menu, len(path) as menus
         from (select *, string_split(coalesce(ivr_path, 'ivr'), '>') as path from legs where ivr_entry_at is not null)
@@ -42,20 +43,20 @@ ivr_menus as (
 
 contact_nodes as (
     select 'acd:' || contact_id, leg_seq, 1, 0, 'queue', queue_id, queue_entry_at, coalesce(answer_at, end_at),
-        case when answer_at is not null then 'answered' else 'abandoned' end
+        case when answer_at is not null then 'answered' else 'abandoned' end, null
     from legs where queue_entry_at is not null
     union all
     select 'acd:' || contact_id, leg_seq, 2, 0, 'agent_talk', coalesce(agent_id, '(unknown)'), answer_at, end_at,
-        case when transfer_to is not null then 'transfer' else 'completed' end
+        case when transfer_to is not null then 'transfer' else 'completed' end, null
     from legs where answer_at is not null
     union all
-    select 'acd:' || contact_id, leg_seq, 3, 0, 'hold', coalesce(agent_id, '(unknown)'), null, null, 'next'
+    select 'acd:' || contact_id, leg_seq, 3, 0, 'hold', coalesce(agent_id, '(unknown)'), null, null, 'next', hold_seconds
     from legs where answer_at is not null and hold_seconds > 0
     union all
-    select 'acd:' || contact_id, leg_seq, 4, 0, 'transfer', transfer_to, end_at, end_at, 'transfer'
+    select 'acd:' || contact_id, leg_seq, 4, 0, 'transfer', transfer_to, end_at, end_at, 'transfer', null
     from legs where transfer_to is not null
     union all
-    select 'acd:' || contact_id, leg_seq, 5, 0, 'acw', coalesce(agent_id, '(unknown)'), end_at, end_at + to_seconds(acw_seconds), 'completed'
+    select 'acd:' || contact_id, leg_seq, 5, 0, 'acw', coalesce(agent_id, '(unknown)'), end_at, end_at + to_seconds(acw_seconds), 'completed', acw_seconds
     from legs where answer_at is not null and acw_seconds > 0
 ),
 
@@ -66,10 +67,10 @@ bot_nodes as (
         case when fallback then 'fallback' else coalesce(intent, '(no intent)') end,
         event_at,
         lead(event_at) over (partition by session_id order by turn_order),
-        case when fallback then 'fallback' else 'next' end
+        case when fallback then 'fallback' else 'next' end, null
     from stg_bot_turns where speaker = 'user'
     union all
-    select 'bot:' || session_id, null, 1, turn_order, 'bot_escalation', escalation_to, event_at, event_at, 'escalation'
+    select 'bot:' || session_id, null, 1, turn_order, 'bot_escalation', escalation_to, event_at, event_at, 'escalation', null
     from stg_bot_turns where escalation_to is not null
 ),
 
@@ -77,7 +78,7 @@ ticket_nodes as (
     select
         'ticket:' || ticket_id, null::bigint, 0, event_seq, 'ticket_status', status, event_at,
         lead(event_at) over (partition by ticket_id order by event_seq),
-        coalesce(lead(status) over (partition by ticket_id order by event_seq), 'end')
+        coalesce(lead(status) over (partition by ticket_id order by event_seq), 'end'), null
     from stg_ticket_events
     where previous_status is null or status <> previous_status
 ),
@@ -99,7 +100,8 @@ ordered as (
         n.node_type || ':' || n.node_name as node_key,
         n.entered_at,
         n.exited_at,
-        n.exit_reason
+        n.exit_reason,
+        n.fixed_seconds
     from all_nodes n
 )
 
@@ -112,9 +114,7 @@ select
     o.node_key,
     o.entered_at,
     o.exited_at,
-    case when o.node_type = 'hold' then l.hold_seconds
-         when o.node_type = 'acw' then l.acw_seconds
-         else epoch(o.exited_at) - epoch(o.entered_at) end as duration_seconds,
+    coalesce(o.fixed_seconds, epoch(o.exited_at) - epoch(o.entered_at)) as duration_seconds,
     o.exit_reason,
     coalesce(lead(o.node_key) over (partition by o.touchpoint_id order by o.node_seq), 'end:' || t.outcome) as next_node,
     t.queue_id,
@@ -122,4 +122,3 @@ select
     t.date
 from ordered o
 join fct_touchpoint t using (touchpoint_id)
-left join legs l on o.node_type in ('hold', 'acw') and l.contact_id = t.source_id and l.leg_seq = o.leg_seq
