@@ -50,7 +50,7 @@ cfg as (
 ),
 
 ticket_reopens as (
-    select linked_contact_id as contact_id, sum(reopen_count) as reopens
+    select 'acd:' || linked_contact_id as touchpoint_id, sum(reopen_count) as reopens
     from touchpoints
     where touchpoint_type = 'ticket' and linked_contact_id is not null
     group by 1
@@ -64,7 +64,7 @@ sequenced as (
         lead(t.touchpoint_id) over w as next_touchpoint_id,
         lead(t.linked_contact_id) over w as next_linked_contact_id
     from touchpoints t
-    window w as (partition by t.customer_id order by t.started_at, t.touchpoint_id)
+    window w as (partition by coalesce(t.customer_id, t.touchpoint_id) order by t.started_at, t.touchpoint_id)
 ),
 
 journeys as (
@@ -73,7 +73,7 @@ journeys as (
         -- a new journey starts when the previous touchpoint began more than W days earlier
         sum(case when s.previous_started_at is null
                    or s.started_at > s.previous_started_at + to_seconds(cfg.journey_window_days * 86400) then 1 else 0 end)
-            over (partition by s.customer_id order by s.started_at, s.touchpoint_id rows unbounded preceding) as journey_no
+            over (partition by coalesce(s.customer_id, s.touchpoint_id) order by s.started_at, s.touchpoint_id rows unbounded preceding) as journey_no
     from sequenced s, cfg
 )
 
@@ -118,4 +118,4 @@ select
              or j.next_started_at > coalesce(j.ended_at, j.started_at) + to_seconds(cfg.self_service_window_hours * 3600)) as is_self_service
 from journeys j
 cross join cfg
-left join ticket_reopens r on j.touchpoint_type = 'contact' and r.contact_id = j.source_id
+left join ticket_reopens r using (touchpoint_id)
