@@ -7,7 +7,8 @@ import { Agent, type PlannedPause, Shift } from './agents.ts';
 import { type QueueProfile, botOutcomes, expectedHandleSeconds, profileOf, slotShares } from './profiles.ts';
 import type { QueueSeed } from './reference.ts';
 import type { Rng } from './random.ts';
-import { SLOTS_PER_DAY, SLOT_SECONDS, planShifts, requiredAgents } from './staffing.ts';
+import { SLOTS_PER_DAY, SLOT_SECONDS, planShifts } from './staffing.ts';
+import { requiredAgents } from '../../workforce/erlang.ts';
 import { agentName } from './texts.ts';
 import { DAY, HOUR, MINUTE } from './time.ts';
 import type { VolumePlan } from './volume.ts';
@@ -58,7 +59,7 @@ function scheduledNeed(queue: QueueSeed, profile: QueueProfile, expected: readon
   }
   for (let s = openSlot; s < closeSlot; s++) {
     const traffic = (expected[s]! / SLOT_SECONDS) * aht;
-    const n = requiredAgents(traffic, aht, queue.slThresholdSeconds, queue.slTarget);
+    const n = requiredAgents(traffic, aht, { serviceLevel: queue.slTarget, serviceLevelSeconds: queue.slThresholdSeconds });
     const withBreaks = n + Math.round(n * 0.08);
     const luck = s >= shortFrom && s < shortTo ? 0.7 * dayFactor : dayFactor;
     need[s] = Math.max(1, Math.round(withBreaks * luck));

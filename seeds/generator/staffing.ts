@@ -1,37 +1,7 @@
 /**
- * How many agents the demo center schedules: Erlang C requirements per 30-minute interval from the forecast,
- * then whole shifts laid greedily over the day to cover them.
+ * How many agents the demo center schedules: Erlang C requirements per 30-minute interval from the forecast
+ * (workforce/erlang.ts), then whole shifts laid greedily over the day to cover them.
  */
-
-/** Erlang C probability of waiting for traffic `a` erlangs on `n` agents (1 when n ≤ a). */
-export function erlangC(a: number, n: number): number {
-  if (n <= a) return 1;
-  let b = 1;
-  for (let k = 1; k <= n; k++) b = (a * b) / (k + a * b);
-  return (n * b) / (n - a * (1 - b));
-}
-
-/** Share answered within `t` seconds (M/M/N): 1 − C·exp(−(N−A)·t/AHT). */
-export function serviceLevel(a: number, n: number, ahtSeconds: number, t: number): number {
-  if (n <= a) return 0;
-  return 1 - erlangC(a, n) * Math.exp((-(n - a) * t) / ahtSeconds);
-}
-
-/** Smallest number of agents whose Erlang C service level at `t` seconds reaches `target`. */
-export function requiredAgents(a: number, ahtSeconds: number, t: number, target: number): number {
-  if (a <= 0) return 0;
-  // Erlang B carried along n so each candidate costs O(1).
-  let b = 1;
-  let n = 0;
-  for (;;) {
-    n++;
-    b = (a * b) / (n + a * b);
-    if (n > a) {
-      const c = (n * b) / (n - a * (1 - b));
-      if (1 - c * Math.exp((-(n - a) * t) / ahtSeconds) >= target) return n;
-    }
-  }
-}
 
 export const SLOT_SECONDS = 1800;
 export const SLOTS_PER_DAY = 48;

@@ -15,7 +15,7 @@ import { type Truth, fileNames, generateDemoData } from '../../seeds/generator/g
 import { profiles } from '../../seeds/generator/profiles.ts';
 import { Rng } from '../../seeds/generator/random.ts';
 import { readCalendar, readQueues } from '../../seeds/generator/reference.ts';
-import { erlangC, planShifts, requiredAgents, serviceLevel } from '../../seeds/generator/staffing.ts';
+import { planShifts } from '../../seeds/generator/staffing.ts';
 import { backOfficeGroup } from '../../seeds/generator/texts.ts';
 import generateCommand from '../../cli/commands/generate.ts';
 import { UserError } from '../../core/errors.ts';
@@ -53,30 +53,7 @@ describe('random numbers', () => {
   });
 });
 
-/** Erlang C straight from its textbook definition with factorials (independent of the recursion). */
-function erlangCDirect(a: number, n: number): number {
-  let term = 1;
-  let sum = 0;
-  for (let k = 0; k < n; k++) {
-    sum += term;
-    term *= a / (k + 1);
-  }
-  const top = term * (n / (n - a));
-  return top / (sum + top);
-}
-
 describe('staffing of the simulated center', () => {
-  it('Erlang C and the required agents agree with the textbook formula', () => {
-    for (const [a, n] of [[2, 3], [10, 12], [10, 11], [37.5, 42], [80, 90]] as const) expect(erlangC(a, n)).toBeCloseTo(erlangCDirect(a, n), 12);
-    for (const [a, aht] of [[4.2, 240], [18, 300], [55, 180]] as const) {
-      const n = requiredAgents(a, aht, 20, 0.8);
-      const sl = (m: number) => 1 - erlangCDirect(a, m) * Math.exp((-(m - a) * 20) / aht);
-      expect(sl(n)).toBeGreaterThanOrEqual(0.8);
-      expect(n - 1 <= a || sl(n - 1) < 0.8).toBe(true);
-      expect(serviceLevel(a, n, aht, 20)).toBeCloseTo(sl(n), 12);
-    }
-  });
-
   it('lays shifts that cover every open slot and stay inside the opening hours', () => {
     const need = Array.from({ length: 48 }, (_, s) => (s >= 16 && s < 44 ? Math.round(6 + 5 * Math.sin((s - 16) / 4)) : 0));
     const shifts = planShifts(need, 16, 44);
