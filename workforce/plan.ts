@@ -31,6 +31,7 @@ interface QueueRow {
   wait_seconds: number;
   shrinkage: number | null;
   days: number;
+  mean_aht_seconds: number | null;
 }
 
 interface HistoryRow {
@@ -124,6 +125,11 @@ export function staffInterval(input: IntervalStaffingInput, policy: StaffingPoli
   };
 }
 
+/** An AHT forecast that can size staffing: positive and finite, else null. */
+function usableAht(aht: number | undefined): number | null {
+  return aht !== undefined && Number.isFinite(aht) && aht > 0 ? aht : null;
+}
+
 function wallClock(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
@@ -159,7 +165,8 @@ export async function planFromMarts(conn: DuckDBConnection, config: Config, opts
             sum(k.offered) AS offered, sum(k.abandoned) AS abandoned,
             sum(k.wait_answered_seconds + k.wait_abandoned_seconds) AS wait_seconds,
             (sum(k.logged_in_seconds) - sum(k.ready_seconds) - sum(k.state_handle_seconds)) / nullif(sum(k.logged_in_seconds), 0) AS shrinkage,
-            count(DISTINCT k.date) AS days
+            count(DISTINCT k.date) AS days,
+            sum(k.handle_seconds) / nullif(sum(k.handled), 0) AS mean_aht_seconds
      FROM kpi_interval k JOIN dim_queue q USING (queue_id)
      WHERE k.queue_id <> 'none'
      GROUP BY ALL HAVING sum(k.offered) > 0 ORDER BY q.queue_id`,
@@ -212,7 +219,9 @@ export async function planFromMarts(conn: DuckDBConnection, config: Config, opts
       maxAbandon: q.abandon_target,
     };
     for (const f of result.intervals) {
-      staffing.push(staffInterval({ queue_id: q.queue_id, interval_start: wallClock(f.start), calls: f.forecast, aht_seconds: f.ahtForecast ?? 0 }, policy));
+      // an interval without a usable AHT forecast (no history of handled contacts there) takes the queue's mean AHT
+      const aht = usableAht(f.ahtForecast) ?? q.mean_aht_seconds ?? 0;
+      staffing.push(staffInterval({ queue_id: q.queue_id, interval_start: wallClock(f.start), calls: f.forecast, aht_seconds: aht }, policy));
     }
   }
   await writePlan(conn, forecasts, staffing, accuracy, intervalMinutes);
@@ -255,8 +264,7 @@ async function writePlan(
         fa.appendDouble(f.forecast);
         fa.appendDouble(f.lower);
         fa.appendDouble(f.upper);
-        if (f.ahtForecast === undefined || !Number.isFinite(f.ahtForecast)) fa.appendNull();
-        else fa.appendDouble(f.ahtForecast);
+        appendNumber(fa, usableAht(f.ahtForecast));
         fa.appendVarchar(result.volume.name);
         if (result.aht) fa.appendVarchar(result.aht.name);
         else fa.appendNull();
