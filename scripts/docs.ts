@@ -1,7 +1,7 @@
-// Regenerates the README's contract tables from pipelines/contracts.ts.
+// Regenerates the README's contract tables (pipelines/contracts.ts) and sections (docs/*.md).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { withContracts } from '../pipelines/contract-docs.ts';
+import { assembleReadme } from './readme.ts';
 
 const path = new URL('../README.md', import.meta.url);
-writeFileSync(path, withContracts(readFileSync(path, 'utf8')));
-console.log('README.md: contract tables regenerated');
+writeFileSync(path, assembleReadme(readFileSync(path, 'utf8')));
+console.log('README.md regenerated from pipelines/contracts.ts and docs/*.md');

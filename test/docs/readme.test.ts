@@ -2,12 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { contractsMarkdown } from '../../pipelines/contract-docs.ts';
 import { contracts } from '../../pipelines/contracts.ts';
+import { assembleReadme } from '../../scripts/readme.ts';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 describe('README', () => {
   it('holds the contract tables generated from pipelines/contracts.ts (run `npm run docs` after changing a contract)', () => {
     expect(readme).toContain(contractsMarkdown());
+  });
+
+  it('is up to date with docs/*.md and the contracts (run `npm run docs`)', () => {
+    expect(readme).toBe(assembleReadme(readme));
   });
 
   it('documents every field of every contract', () => {
