@@ -1,0 +1,168 @@
+/**
+ * The ccmart HTTP API as a plain Hono app: tests call `app.request()`, and api/server.ts serves it unchanged.
+ * The database is opened on first use (or by `ready()`): a read-only connection pool for the dashboards'
+ * endpoints and separate, locked-down instances for analysts' SQL.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { UserError } from '../core/errors.ts';
+import { AnalystSql, type AnalystOptions } from './analyst.ts';
+import { answerCache, Memo, newAnswerCache } from './cache.ts';
+import { openMarts } from './db/marts.ts';
+import type { PoolOptions } from './db/pool.ts';
+import type { Deps } from './deps.ts';
+import { ApiError, type ErrorBody } from './errors.ts';
+import { openApiDocument } from './openapi.ts';
+import type { RouteDoc } from './route.ts';
+import { agentsDoc, agentsRouter } from './routes/agents.ts';
+import { botDoc, botRouter } from './routes/bot.ts';
+import { breakpointsDoc, breakpointsRouter } from './routes/breakpoints.ts';
+import { catalogDoc, catalogRouter } from './routes/catalog.ts';
+import { flowDoc, flowRouter } from './routes/flow.ts';
+import { forecastDoc, forecastRouter } from './routes/forecast.ts';
+import { healthDoc, healthRouter } from './routes/health.ts';
+import { journeysDoc, journeysRouter } from './routes/journeys.ts';
+import { kpisDoc, kpisRouter } from './routes/kpis.ts';
+import { metaDoc, metaRouter } from './routes/meta.ts';
+import { pagesRouter } from './routes/pages.ts';
+import { specDoc, specListDoc, specRoutes } from './routes/specs.ts';
+import { sqlDoc, sqlRouter } from './routes/sql.ts';
+import { staffingDoc, staffingRouter } from './routes/staffing.ts';
+import { ticketsDoc, ticketsRouter } from './routes/tickets.ts';
+import { whatifDoc, whatifRouter } from './routes/whatif.ts';
+
+/** Every endpoint under /api, as /openapi.json lists them. */
+export const routeDocs: RouteDoc[] = [
+  healthDoc,
+  metaDoc,
+  kpisDoc,
+  breakpointsDoc,
+  flowDoc,
+  journeysDoc,
+  ticketsDoc,
+  botDoc,
+  agentsDoc,
+  forecastDoc,
+  staffingDoc,
+  whatifDoc,
+  catalogDoc,
+  sqlDoc,
+  specListDoc,
+  specDoc,
+];
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+export const DEFAULT_CACHE_MEGABYTES = 64;
+
+export interface AppOptions {
+  /** The DuckDB file built by `ccmart build`. */
+  dbPath: string;
+  /** Folder with pages/ and static/ (default: the repository's dashboards/). */
+  dashboardsDir?: string;
+  pool?: PoolOptions;
+  analyst?: AnalystOptions;
+  /** Memory for answers kept to serve repeated requests (default 64 MB; 0 turns caching off). */
+  cacheMegabytes?: number;
+  /** Where unexpected errors are reported (default: stderr). */
+  logError?: (err: unknown, path: string) => void;
+}
+
+export type ApiApp = Hono & {
+  /** Opens the database now, so a bad file fails at start rather than on the first request. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * Content-Security-Policy: everything from this origin only (no inline script or style, no eval), no framing.
+ * Vega then needs its expression interpreter: see /vendor/vega-interpreter.js in routes/pages.ts.
+ */
+const securityHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    connectSrc: ["'self'"],
+    fontSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+  referrerPolicy: 'no-referrer',
+  xFrameOptions: 'DENY',
+  strictTransportSecurity: false,
+});
+
+export function createApp(opts: AppOptions): ApiApp {
+  if (!existsSync(opts.dbPath)) throw new UserError(`database file ${opts.dbPath} does not exist (build it with ccmart build)`);
+  const marts = openMarts(opts.dbPath, opts.pool);
+  const analyst = new AnalystSql(opts.dbPath, opts.analyst);
+  const cacheBytes = (opts.cacheMegabytes ?? DEFAULT_CACHE_MEGABYTES) * 1024 * 1024;
+  const answers = newAnswerCache(cacheBytes);
+  const deps: Deps = { db: marts.db, analyst, memo: new Memo(cacheBytes > 0) };
+  const logError = opts.logError ?? ((err: unknown, path: string) => console.error(`ccmart serve: error on ${path}:`, err));
+  const openapi = openApiDocument(routeDocs, {
+    title: 'ccmart API',
+    version: '0.1.0',
+    description: 'Contact-center KPIs, journeys, workforce figures and read-only SQL on the ccmart marts.',
+  });
+
+  let closing = false;
+  const app = new Hono();
+  app.use(securityHeaders);
+  app.use(
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: (c) => c.json({ error: `body: larger than ${BODY_LIMIT_BYTES / 1024 / 1024} MB`, parameter: 'body' } satisfies ErrorBody, 413),
+    }),
+  );
+  // Health stays a live check; chart specs depend on Accept-Language.
+  if (cacheBytes > 0) app.use('/api/*', answerCache(answers, (path) => path !== '/api/health' && !path.startsWith('/api/spec')));
+
+  app.route('/api/health', healthRouter(deps));
+  app.route('/api/meta', metaRouter(deps));
+  app.route('/api/kpis', kpisRouter(deps));
+  app.route('/api/breakpoints', breakpointsRouter(deps));
+  app.route('/api/flow', flowRouter(deps));
+  app.route('/api/journeys', journeysRouter(deps));
+  app.route('/api/tickets', ticketsRouter(deps));
+  app.route('/api/bot', botRouter(deps));
+  app.route('/api/agents', agentsRouter(deps));
+  app.route('/api/forecast', forecastRouter(deps));
+  app.route('/api/staffing', staffingRouter(deps));
+  app.route('/api/whatif', whatifRouter(deps));
+  app.route('/api/catalog', catalogRouter(deps));
+  app.route('/api/sql', sqlRouter(deps));
+  app.route('/api/spec', specRoutes);
+  app.get('/openapi.json', (c) => c.json(openapi));
+  app.route('/', pagesRouter({ dashboardsDir: opts.dashboardsDir ?? fileURLToPath(new URL('../dashboards/', import.meta.url)) }));
+
+  app.notFound((c) => c.json({ error: 'not found' } satisfies ErrorBody, 404));
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return c.json({ error: err.message, ...(err.parameter && { parameter: err.parameter }) } satisfies ErrorBody, err.status);
+    if (err instanceof HTTPException) return c.json({ error: err.message || 'bad request' } satisfies ErrorBody, err.status as ContentfulStatusCode);
+    // requests cut short by closing the database are no news
+    if (!closing) logError(err, c.req.path);
+    return c.json({ error: 'internal error' } satisfies ErrorBody, 500);
+  });
+
+  return Object.assign(app, {
+    async ready() {
+      await marts.open();
+      await analyst.open();
+    },
+    async close() {
+      closing = true;
+      answers.clear();
+      deps.memo.clear();
+      await Promise.all([analyst.close(), marts.close()]);
+    },
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * Answers kept in memory while the server runs. The database is opened read-only and, while it is open, no
+ * other process can write to it (DuckDB allows one writer or many readers), so an answer computed from it
+ * stays right until the server closes it. Least recently used entries go first when the byte budget is spent.
+ */
+import type { MiddlewareHandler } from 'hono';
+
+export class LruCache<V> {
+  private readonly entries = new Map<string, { value: V; bytes: number }>();
+  private used = 0;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  get(key: string): V | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    return e.value;
+  }
+
+  set(key: string, value: V, bytes: number): void {
+    if (bytes > this.maxBytes / 4) return; // one answer may not evict most of the others
+    const old = this.entries.get(key);
+    if (old) {
+      this.used -= old.bytes;
+      this.entries.delete(key);
+    }
+    this.entries.set(key, { value, bytes });
+    this.used += bytes;
+    for (const [k, e] of this.entries) {
+      if (this.used <= this.maxBytes && this.entries.size <= this.maxEntries) break;
+      this.entries.delete(k);
+      this.used -= e.bytes;
+    }
+  }
+
+  delete(key: string): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    this.entries.delete(key);
+    this.used -= e.bytes;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.used = 0;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** Remembers the result of an async computation per key (failures are forgotten); off when `enabled` is false. */
+export class Memo {
+  private readonly cache = new LruCache<Promise<unknown>>(Number.MAX_SAFE_INTEGER, 256);
+
+  constructor(private readonly enabled = true) {}
+
+  get<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    if (!this.enabled) return compute();
+    const known = this.cache.get(key) as Promise<T> | undefined;
+    if (known) return known;
+    const p = compute();
+    this.cache.set(key, p, 1);
+    p.catch(() => this.cache.delete(key));
+    return p;
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+}
+
+interface CachedAnswer {
+  body: Uint8Array<ArrayBuffer>;
+  headers: [string, string][];
+}
+
+export type AnswerCache = LruCache<CachedAnswer>;
+
+export function newAnswerCache(maxBytes: number): AnswerCache {
+  return new LruCache<CachedAnswer>(maxBytes);
+}
+
+/** Serves repeated GETs of JSON answers from memory; only complete 200 answers are kept. */
+export function answerCache(cache: AnswerCache, cacheable: (path: string) => boolean): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method !== 'GET' || !cacheable(c.req.path)) return next();
+    const key = c.req.url.slice(c.req.url.indexOf('/', 8));
+    const hit = cache.get(key);
+    if (hit) return new Response(hit.body, { status: 200, headers: [...hit.headers, ['x-ccmart-cache', 'hit']] });
+    await next();
+    const res = c.res;
+    if (res.status !== 200 || !(res.headers.get('content-type') ?? '').startsWith('application/json')) return;
+    const body = new Uint8Array(await res.clone().arrayBuffer());
+    cache.set(key, { body, headers: [...res.headers.entries()] }, body.byteLength);
+  };
+}

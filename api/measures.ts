@@ -1,0 +1,248 @@
+/**
+ * KPI measures recomputed from summed counts (docs/metrics.md): a rate over several intervals, days, queues
+ * or agents is Σ numerator ÷ Σ denominator, never an average of rates.
+ */
+
+export type Sums<K extends string> = Record<K, number>;
+
+/** a ÷ b, or null when there is nothing to divide by (as `nullif(b, 0)` in the marts). */
+export function ratio(a: number, b: number): number | null {
+  return b === 0 || !Number.isFinite(b) ? null : a / b;
+}
+
+/** Sums of the queue measures, present in kpi_interval and kpi_daily. */
+export const queueSumColumns = [
+  'offered',
+  'answered',
+  'abandoned',
+  'short_abandons',
+  'answered_within_threshold',
+  'wait_answered_seconds',
+  'wait_abandoned_seconds',
+  'handled',
+  'handle_seconds',
+  'transferred',
+  'csat_responses',
+  'csat_top2',
+  'csat_sum',
+  'logged_in_seconds',
+  'ready_seconds',
+  'state_handle_seconds',
+] as const;
+
+/** Sums of the cross-channel measures, in kpi_daily only. */
+export const dailySumColumns = [
+  'touchpoints',
+  'inbound_touchpoints',
+  'self_service_touchpoints',
+  'journeys',
+  'fcr_journeys',
+  'resolved_journeys',
+  'bot_sessions',
+  'bot_contained',
+  'bot_verified_contained',
+  'bot_escalated',
+  'bot_fallback_turns',
+  'bot_user_turns',
+  'tickets_created',
+  'tickets_responded',
+  'first_response_seconds_sum',
+  'tickets_resolved',
+  'resolution_seconds_sum',
+  'tickets_resolved_reopened',
+  'tickets_due',
+  'tickets_met_sla',
+] as const;
+
+/** Sums kept per agent in kpi_agent_daily. */
+export const agentSumColumns = [
+  'answered',
+  'handle_seconds',
+  'transferred',
+  'csat_responses',
+  'csat_top2',
+  'logged_in_seconds',
+  'ready_seconds',
+  'handle_state_seconds',
+  'not_ready_seconds',
+] as const;
+
+export type QueueSums = Sums<(typeof queueSumColumns)[number]>;
+export type DailySums = Sums<(typeof dailySumColumns)[number]>;
+export type AgentSums = Sums<(typeof agentSumColumns)[number]>;
+
+/** The queue measures of /api/kpis, in the order of the contract. */
+export const queueMeasureNames = [
+  'offered',
+  'answered',
+  'abandoned',
+  'short_abandons',
+  'answered_within_threshold',
+  'service_level',
+  'asa_seconds',
+  'avg_time_to_abandon_seconds',
+  'abandon_rate',
+  'answer_rate',
+  'handled',
+  'aht_seconds',
+  'transfer_rate',
+  'occupancy',
+  'utilization',
+  'shrinkage',
+  'csat_responses',
+  'csat_top2_rate',
+  'csat_mean',
+] as const;
+
+/** The measures /api/kpis adds for grain day, week and month. */
+export const dailyMeasureNames = [
+  'touchpoints',
+  'inbound_touchpoints',
+  'self_service_rate',
+  'journeys',
+  'fcr_rate',
+  'bot_sessions',
+  'bot_containment_rate',
+  'bot_escalation_rate',
+  'bot_fallback_rate',
+  'tickets_created',
+  'ticket_sla_rate',
+  'reopen_rate',
+  'backlog',
+] as const;
+
+export type QueueMeasures = Record<(typeof queueMeasureNames)[number], number | null>;
+export type DailyMeasures = Record<(typeof dailyMeasureNames)[number], number | null>;
+
+export function queueMeasures(s: QueueSums): QueueMeasures {
+  const handle = s.state_handle_seconds;
+  return {
+    offered: s.offered,
+    answered: s.answered,
+    abandoned: s.abandoned,
+    short_abandons: s.short_abandons,
+    answered_within_threshold: s.answered_within_threshold,
+    service_level: ratio(s.answered_within_threshold, s.answered + s.abandoned - s.short_abandons),
+    asa_seconds: ratio(s.wait_answered_seconds, s.answered),
+    avg_time_to_abandon_seconds: ratio(s.wait_abandoned_seconds, s.abandoned),
+    abandon_rate: ratio(s.abandoned - s.short_abandons, s.offered - s.short_abandons),
+    answer_rate: ratio(s.answered, s.offered),
+    handled: s.handled,
+    aht_seconds: ratio(s.handle_seconds, s.handled),
+    transfer_rate: ratio(s.transferred, s.answered),
+    occupancy: ratio(handle, handle + s.ready_seconds),
+    utilization: ratio(handle, s.logged_in_seconds),
+    shrinkage: ratio(s.logged_in_seconds - s.ready_seconds - handle, s.logged_in_seconds),
+    csat_responses: s.csat_responses,
+    csat_top2_rate: ratio(s.csat_top2, s.csat_responses),
+    csat_mean: ratio(s.csat_sum, s.csat_responses),
+  };
+}
+
+/** `backlog` is a stock (tickets open at the end of the period), not a sum: the caller measures it at the period's end. */
+export function dailyMeasures(s: DailySums, backlog: number): DailyMeasures {
+  return {
+    touchpoints: s.touchpoints,
+    inbound_touchpoints: s.inbound_touchpoints,
+    self_service_rate: ratio(s.self_service_touchpoints, s.inbound_touchpoints),
+    journeys: s.journeys,
+    fcr_rate: ratio(s.fcr_journeys, s.journeys),
+    bot_sessions: s.bot_sessions,
+    bot_containment_rate: ratio(s.bot_contained, s.bot_sessions),
+    bot_escalation_rate: ratio(s.bot_escalated, s.bot_sessions),
+    bot_fallback_rate: ratio(s.bot_fallback_turns, s.bot_user_turns),
+    tickets_created: s.tickets_created,
+    ticket_sla_rate: ratio(s.tickets_met_sla, s.tickets_due),
+    reopen_rate: ratio(s.tickets_resolved_reopened, s.tickets_resolved),
+    backlog,
+  };
+}
+
+/** Agent figures in the shape of the queue measures; what kpi_agent_daily cannot tell is null. */
+export function agentQueueMeasures(s: AgentSums): QueueMeasures {
+  const handle = s.handle_state_seconds;
+  return {
+    offered: null,
+    answered: s.answered,
+    abandoned: null,
+    short_abandons: null,
+    answered_within_threshold: null,
+    service_level: null,
+    asa_seconds: null,
+    avg_time_to_abandon_seconds: null,
+    abandon_rate: null,
+    answer_rate: null,
+    handled: s.answered,
+    aht_seconds: ratio(s.handle_seconds, s.answered),
+    transfer_rate: ratio(s.transferred, s.answered),
+    occupancy: ratio(handle, handle + s.ready_seconds),
+    utilization: ratio(handle, s.logged_in_seconds),
+    shrinkage: ratio(s.logged_in_seconds - s.ready_seconds - handle, s.logged_in_seconds),
+    csat_responses: s.csat_responses,
+    csat_top2_rate: ratio(s.csat_top2, s.csat_responses),
+    csat_mean: null,
+  };
+}
+
+export function emptyDailyMeasures(): DailyMeasures {
+  return Object.fromEntries(dailyMeasureNames.map((n) => [n, null])) as DailyMeasures;
+}
+
+/** Ticket measures of /api/tickets. */
+export const ticketSumColumns = [
+  'tickets_created',
+  'tickets_responded',
+  'first_response_seconds_sum',
+  'tickets_resolved',
+  'resolution_seconds_sum',
+  'tickets_resolved_reopened',
+  'tickets_due',
+  'tickets_met_sla',
+] as const;
+export type TicketSums = Sums<(typeof ticketSumColumns)[number]>;
+
+export function ticketMeasures(s: TicketSums, backlog: number) {
+  return {
+    tickets_created: s.tickets_created,
+    tickets_responded: s.tickets_responded,
+    avg_first_response_seconds: ratio(s.first_response_seconds_sum, s.tickets_responded),
+    tickets_resolved: s.tickets_resolved,
+    avg_resolution_seconds: ratio(s.resolution_seconds_sum, s.tickets_resolved),
+    tickets_due: s.tickets_due,
+    tickets_met_sla: s.tickets_met_sla,
+    ticket_sla_rate: ratio(s.tickets_met_sla, s.tickets_due),
+    tickets_reopened: s.tickets_resolved_reopened,
+    reopen_rate: ratio(s.tickets_resolved_reopened, s.tickets_resolved),
+    backlog,
+  };
+}
+
+/** Bot measures of /api/bot. */
+export const botSumColumns = ['bot_sessions', 'bot_contained', 'bot_verified_contained', 'bot_escalated', 'bot_fallback_turns', 'bot_user_turns'] as const;
+export type BotSums = Sums<(typeof botSumColumns)[number]>;
+
+export function botMeasures(s: BotSums) {
+  return {
+    bot_sessions: s.bot_sessions,
+    bot_contained: s.bot_contained,
+    bot_containment_rate: ratio(s.bot_contained, s.bot_sessions),
+    bot_verified_contained: s.bot_verified_contained,
+    bot_verified_containment_rate: ratio(s.bot_verified_contained, s.bot_sessions),
+    bot_escalated: s.bot_escalated,
+    bot_escalation_rate: ratio(s.bot_escalated, s.bot_sessions),
+    bot_fallback_turns: s.bot_fallback_turns,
+    bot_user_turns: s.bot_user_turns,
+    bot_fallback_rate: ratio(s.bot_fallback_turns, s.bot_user_turns),
+  };
+}
+
+/** Journey measures of /api/journeys. */
+export function journeyMeasures(s: { journeys: number; fcr_journeys: number; resolved_journeys: number }) {
+  return {
+    journeys: s.journeys,
+    fcr_journeys: s.fcr_journeys,
+    fcr_rate: ratio(s.fcr_journeys, s.journeys),
+    resolved_journeys: s.resolved_journeys,
+    resolved_rate: ratio(s.resolved_journeys, s.journeys),
+  };
+}

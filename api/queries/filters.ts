@@ -1,0 +1,49 @@
+/**
+ * Filters shared by the KPI queries. Values always travel as bound parameters; dates are passed as
+ * 'YYYY-MM-DD' strings and cast in SQL. Column names are checked against the `Database` type.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import type { Database, TableName } from '../db/tables.ts';
+
+export interface PeriodFilter {
+  /** First day, inclusive. */
+  from?: string | undefined;
+  /** Last day, inclusive. */
+  to?: string | undefined;
+}
+
+export interface KpiFilter extends PeriodFilter {
+  queues?: string[] | undefined;
+  channels?: string[] | undefined;
+}
+
+export type ColumnOf<T extends TableName> = keyof Database[T] & string;
+
+export function asDate(day: string): RawBuilder<string> {
+  return sql<string>`cast(${day} as date)`;
+}
+
+/** A column of table T, qualified by the table name (or the alias the query gives the table). */
+export function col<T extends TableName>(table: T, column: ColumnOf<T>, alias?: string): RawBuilder<unknown> {
+  return sql.ref(`${alias ?? table}.${column}`);
+}
+
+interface Filterable {
+  where(lhs: RawBuilder<unknown>, op: '>=' | '<=' | 'in', rhs: unknown): this;
+}
+
+/** Applies from/to on a DATE column of `table`, and the queue and channel lists when given. */
+export function whereKpi<T extends TableName, QB>(
+  qb: QB,
+  table: T,
+  filter: KpiFilter,
+  columns: { date: ColumnOf<T>; queue?: ColumnOf<T>; channel?: ColumnOf<T> },
+  alias?: string,
+): QB {
+  let q = qb as unknown as Filterable;
+  if (filter.from) q = q.where(col(table, columns.date, alias), '>=', asDate(filter.from));
+  if (filter.to) q = q.where(col(table, columns.date, alias), '<=', asDate(filter.to));
+  if (filter.queues?.length && columns.queue) q = q.where(col(table, columns.queue, alias), 'in', filter.queues);
+  if (filter.channels?.length && columns.channel) q = q.where(col(table, columns.channel, alias), 'in', filter.channels);
+  return q as unknown as QB;
+}
