@@ -1,7 +1,9 @@
 /**
  * KPI measures recomputed from summed counts (docs/metrics.md): a rate over several intervals, days, queues
- * or agents is Σ numerator ÷ Σ denominator, never an average of rates.
+ * or agents is Σ numerator ÷ Σ denominator, never an average of rates. The formulas are the ones of
+ * core/kpis.ts, which the SQL marts use too.
  */
+import { kpiValue } from '../core/kpis.ts';
 
 export type Sums<K extends string> = Record<K, number>;
 
@@ -115,27 +117,26 @@ export type QueueMeasures = Record<(typeof queueMeasureNames)[number], number | 
 export type DailyMeasures = Record<(typeof dailyMeasureNames)[number], number | null>;
 
 export function queueMeasures(s: QueueSums): QueueMeasures {
-  const handle = s.state_handle_seconds;
   return {
     offered: s.offered,
     answered: s.answered,
     abandoned: s.abandoned,
     short_abandons: s.short_abandons,
     answered_within_threshold: s.answered_within_threshold,
-    service_level: ratio(s.answered_within_threshold, s.answered + s.abandoned - s.short_abandons),
-    asa_seconds: ratio(s.wait_answered_seconds, s.answered),
-    avg_time_to_abandon_seconds: ratio(s.wait_abandoned_seconds, s.abandoned),
-    abandon_rate: ratio(s.abandoned - s.short_abandons, s.offered - s.short_abandons),
-    answer_rate: ratio(s.answered, s.offered),
+    service_level: kpiValue('service_level', s),
+    asa_seconds: kpiValue('asa_seconds', s),
+    avg_time_to_abandon_seconds: kpiValue('avg_time_to_abandon_seconds', s),
+    abandon_rate: kpiValue('abandon_rate', s),
+    answer_rate: kpiValue('answer_rate', s),
     handled: s.handled,
-    aht_seconds: ratio(s.handle_seconds, s.handled),
-    transfer_rate: ratio(s.transferred, s.answered),
-    occupancy: ratio(handle, handle + s.ready_seconds),
-    utilization: ratio(handle, s.logged_in_seconds),
-    shrinkage: ratio(s.logged_in_seconds - s.ready_seconds - handle, s.logged_in_seconds),
+    aht_seconds: kpiValue('aht_seconds', s),
+    transfer_rate: kpiValue('transfer_rate', s),
+    occupancy: kpiValue('occupancy', s),
+    utilization: kpiValue('utilization', s),
+    shrinkage: kpiValue('shrinkage', s),
     csat_responses: s.csat_responses,
-    csat_top2_rate: ratio(s.csat_top2, s.csat_responses),
-    csat_mean: ratio(s.csat_sum, s.csat_responses),
+    csat_top2_rate: kpiValue('csat_top2_rate', s),
+    csat_mean: kpiValue('csat_mean', s),
   };
 }
 
@@ -144,23 +145,24 @@ export function dailyMeasures(s: DailySums, backlog: number): DailyMeasures {
   return {
     touchpoints: s.touchpoints,
     inbound_touchpoints: s.inbound_touchpoints,
-    self_service_rate: ratio(s.self_service_touchpoints, s.inbound_touchpoints),
+    self_service_rate: kpiValue('self_service_rate', s),
     journeys: s.journeys,
-    fcr_rate: ratio(s.fcr_journeys, s.journeys),
+    fcr_rate: kpiValue('fcr_rate', s),
     bot_sessions: s.bot_sessions,
-    bot_containment_rate: ratio(s.bot_contained, s.bot_sessions),
-    bot_escalation_rate: ratio(s.bot_escalated, s.bot_sessions),
-    bot_fallback_rate: ratio(s.bot_fallback_turns, s.bot_user_turns),
+    bot_containment_rate: kpiValue('bot_containment_rate', s),
+    bot_escalation_rate: kpiValue('bot_escalation_rate', s),
+    bot_fallback_rate: kpiValue('bot_fallback_rate', s),
     tickets_created: s.tickets_created,
-    ticket_sla_rate: ratio(s.tickets_met_sla, s.tickets_due),
-    reopen_rate: ratio(s.tickets_resolved_reopened, s.tickets_resolved),
+    ticket_sla_rate: kpiValue('ticket_sla_rate', s),
+    reopen_rate: kpiValue('reopen_rate', s),
     backlog,
   };
 }
 
 /** Agent figures in the shape of the queue measures; what kpi_agent_daily cannot tell is null. */
 export function agentQueueMeasures(s: AgentSums): QueueMeasures {
-  const handle = s.handle_state_seconds;
+  // kpi_agent_daily names the state handling time handle_state_seconds and counts answered legs as handled
+  const sums = { ...s, handled: s.answered, state_handle_seconds: s.handle_state_seconds };
   return {
     offered: null,
     answered: s.answered,
@@ -173,13 +175,13 @@ export function agentQueueMeasures(s: AgentSums): QueueMeasures {
     abandon_rate: null,
     answer_rate: null,
     handled: s.answered,
-    aht_seconds: ratio(s.handle_seconds, s.answered),
-    transfer_rate: ratio(s.transferred, s.answered),
-    occupancy: ratio(handle, handle + s.ready_seconds),
-    utilization: ratio(handle, s.logged_in_seconds),
-    shrinkage: ratio(s.logged_in_seconds - s.ready_seconds - handle, s.logged_in_seconds),
+    aht_seconds: kpiValue('aht_seconds', sums),
+    transfer_rate: kpiValue('transfer_rate', sums),
+    occupancy: kpiValue('occupancy', sums),
+    utilization: kpiValue('utilization', sums),
+    shrinkage: kpiValue('shrinkage', sums),
     csat_responses: s.csat_responses,
-    csat_top2_rate: ratio(s.csat_top2, s.csat_responses),
+    csat_top2_rate: kpiValue('csat_top2_rate', sums),
     csat_mean: null,
   };
 }
@@ -205,14 +207,14 @@ export function ticketMeasures(s: TicketSums, backlog: number) {
   return {
     tickets_created: s.tickets_created,
     tickets_responded: s.tickets_responded,
-    avg_first_response_seconds: ratio(s.first_response_seconds_sum, s.tickets_responded),
+    avg_first_response_seconds: kpiValue('avg_first_response_seconds', s),
     tickets_resolved: s.tickets_resolved,
-    avg_resolution_seconds: ratio(s.resolution_seconds_sum, s.tickets_resolved),
+    avg_resolution_seconds: kpiValue('avg_resolution_seconds', s),
     tickets_due: s.tickets_due,
     tickets_met_sla: s.tickets_met_sla,
-    ticket_sla_rate: ratio(s.tickets_met_sla, s.tickets_due),
+    ticket_sla_rate: kpiValue('ticket_sla_rate', s),
     tickets_reopened: s.tickets_resolved_reopened,
-    reopen_rate: ratio(s.tickets_resolved_reopened, s.tickets_resolved),
+    reopen_rate: kpiValue('reopen_rate', s),
     backlog,
   };
 }
@@ -225,14 +227,14 @@ export function botMeasures(s: BotSums) {
   return {
     bot_sessions: s.bot_sessions,
     bot_contained: s.bot_contained,
-    bot_containment_rate: ratio(s.bot_contained, s.bot_sessions),
+    bot_containment_rate: kpiValue('bot_containment_rate', s),
     bot_verified_contained: s.bot_verified_contained,
-    bot_verified_containment_rate: ratio(s.bot_verified_contained, s.bot_sessions),
+    bot_verified_containment_rate: kpiValue('bot_verified_containment_rate', s),
     bot_escalated: s.bot_escalated,
-    bot_escalation_rate: ratio(s.bot_escalated, s.bot_sessions),
+    bot_escalation_rate: kpiValue('bot_escalation_rate', s),
     bot_fallback_turns: s.bot_fallback_turns,
     bot_user_turns: s.bot_user_turns,
-    bot_fallback_rate: ratio(s.bot_fallback_turns, s.bot_user_turns),
+    bot_fallback_rate: kpiValue('bot_fallback_rate', s),
   };
 }
 
@@ -241,7 +243,7 @@ export function journeyMeasures(s: { journeys: number; fcr_journeys: number; res
   return {
     journeys: s.journeys,
     fcr_journeys: s.fcr_journeys,
-    fcr_rate: ratio(s.fcr_journeys, s.journeys),
+    fcr_rate: kpiValue('fcr_rate', s),
     resolved_journeys: s.resolved_journeys,
     resolved_rate: ratio(s.resolved_journeys, s.journeys),
   };

@@ -7,7 +7,7 @@ import { ZodError } from 'zod';
 import { patienceFromData } from '../workforce/erlangA.ts';
 import { staffIntervals, type StaffIntervalInput } from '../workforce/staffing.ts';
 import { badParameter } from './errors.ts';
-import { ratio } from './measures.ts';
+import { kpiValue } from '../core/kpis.ts';
 import type { DemandRow, QueuePolicyRow } from './queries/workforce.ts';
 
 export interface WhatIfChanges {
@@ -41,7 +41,7 @@ export interface QueueAssumptions {
 }
 
 export function queueAssumptions(p: QueuePolicyRow, changes: WhatIfChanges): QueueAssumptions {
-  const observedShrinkage = ratio(p.logged_in_seconds - p.ready_seconds - p.state_handle_seconds, p.logged_in_seconds);
+  const observedShrinkage = kpiValue('shrinkage', p);
   const observedPatience = p.abandoned > 0 && p.wait_seconds > 0 ? patienceFromData(p.abandoned, p.wait_seconds) : null;
   const patience = changes.patience_seconds ?? observedPatience;
   return {
@@ -53,7 +53,7 @@ export function queueAssumptions(p: QueuePolicyRow, changes: WhatIfChanges): Que
     patience_seconds: patience,
     // an abandonment ceiling needs Erlang A: a queue without a patience is staffed with Erlang C, without it
     max_abandon: patience ? (changes.max_abandon ?? p.abandon_target) : null,
-    aht_history_seconds: ratio(p.handle_seconds, p.handled),
+    aht_history_seconds: kpiValue('aht_seconds', p),
   };
 }
 

@@ -10,6 +10,7 @@ import { ensureSchema, auditColumns, rejectedColumns } from '../pipelines/schema
 import { contracts, storedColumns } from '../pipelines/contracts.ts';
 import { loadSeeds } from '../pipelines/seeds.ts';
 import { loadProject, type DataTest, type Model } from './project.ts';
+import { kpiMacrosSql } from '../core/kpis.ts';
 
 export interface ModelRun {
   name: string;
@@ -67,6 +68,8 @@ export async function buildMarts(conn: DuckDBConnection, config: Config, log: (m
     await exec(conn, `SET search_path = '${schema},main'`);
     const seeds = await loadSeeds(conn, schema, seedsDir);
     await exec(conn, configTableSql(schema, config));
+    // KPI formulas as macros (core/kpis.ts): the models call them, and main keeps them for analysts
+    for (const macro of kpiMacrosSql(schema)) await exec(conn, macro);
     log(`seeds: ${seeds.join(', ')}`);
     for (const model of models) {
       const t = performance.now();
@@ -123,6 +126,7 @@ async function publish(conn: DuckDBConnection, schema: string, tables: string[])
     for (const t of tables) {
       await exec(conn, `CREATE OR REPLACE VIEW main.${ident(t)} AS SELECT * FROM ${schema}.${ident(t)}`);
     }
+    for (const macro of kpiMacrosSql('main')) await exec(conn, macro);
     await exec(conn, 'COMMIT');
   } catch (err) {
     await exec(conn, 'ROLLBACK').catch(() => {});

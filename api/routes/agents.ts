@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
-import { ratio } from '../measures.ts';
+import { agentQueueMeasures } from '../measures.ts';
 import { fromNotAfterTo, idList, period } from '../params.ts';
 import { defineRoute } from '../route.ts';
 import { nullableNumber } from '../schemas.ts';
@@ -61,24 +61,25 @@ export function agentsRouter(deps: Deps) {
     return c.json({
       rows: rows.map((r) => {
         const handle = r.handle_state_seconds;
+        const m = agentQueueMeasures(r);
         return {
           agent_id: r.agent_id,
           primary_queue_id: r.primary_queue_id,
           answered: r.answered,
           handle_seconds: r.handle_seconds,
-          aht_seconds: ratio(r.handle_seconds, r.answered),
+          aht_seconds: m.aht_seconds,
           transferred: r.transferred,
-          transfer_rate: ratio(r.transferred, r.answered),
+          transfer_rate: m.transfer_rate,
           csat_responses: r.csat_responses,
-          csat_top2_rate: ratio(r.csat_top2, r.csat_responses),
+          csat_top2_rate: m.csat_top2_rate,
           logged_in_seconds: r.logged_in_seconds,
           ready_seconds: r.ready_seconds,
           handle_state_seconds: handle,
           not_ready_seconds: r.not_ready_seconds,
           not_ready_by_reason: byAgent.get(r.agent_id) ?? {},
-          occupancy: ratio(handle, handle + r.ready_seconds),
-          utilization: ratio(handle, r.logged_in_seconds),
-          shrinkage: ratio(r.logged_in_seconds - r.ready_seconds - handle, r.logged_in_seconds),
+          occupancy: m.occupancy,
+          utilization: m.utilization,
+          shrinkage: m.shrinkage,
         };
       }),
     });

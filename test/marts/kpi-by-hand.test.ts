@@ -12,6 +12,7 @@ import { ingestPath } from '../../pipelines/ingest.ts';
 import { buildMarts, type BuildResult } from '../../marts/build.ts';
 import { defaultConfig } from '../../core/config.ts';
 import type { Source } from '../../pipelines/contracts.ts';
+import { kpiRatios, kpiValue, kpiInputs } from '../../core/kpis.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/marts/', import.meta.url));
 let dir: string;
@@ -179,6 +180,24 @@ describe('marts on the hand-made log', () => {
     // a DuckDB MAP arrives as a list of entries
     expect(a.not_ready_by_reason).toEqual([{ key: 'break', value: 900 }]);
     expect(a.shrinkage).toBeCloseTo((3900 - 2370 - 330) / 3900, 12);
+  });
+
+  it('every rate in kpi_daily is its core/kpis.ts definition applied to the row, and the macros stay in the database', async () => {
+    const rows = await queryRows<Record<string, number | null>>(db.conn, `SELECT * FROM kpi_daily`);
+    expect(rows.length).toBeGreaterThan(5);
+    let checked = 0;
+    for (const r of rows) {
+      for (const k of kpiRatios) {
+        if (!(k.name in r)) continue;
+        expect([k.name, r[k.name]]).toEqual([k.name, kpiValue(k.name, r)]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(rows.length * 20);
+    // analysts can call the same definitions: kpi_service_level(answered_within_threshold, answered, abandoned, short_abandons)
+    const m = (await queryOne(db.conn, `SELECT kpi_service_level(1, 2, 2, 1) AS sl, kpi_abandon_rate(2, 1, 4) AS ab`))!;
+    expect(m).toEqual({ sl: 1 / 3, ab: 1 / 3 });
+    expect(kpiInputs(kpiRatios[0])).toEqual(['answered_within_threshold', 'answered', 'abandoned', 'short_abandons']);
   });
 
   it('the catalog documents every published column', async () => {

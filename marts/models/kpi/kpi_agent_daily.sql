@@ -77,11 +77,11 @@ joined as (
 select
     j.*,
     r.not_ready_by_reason,
-    j.handle_seconds / nullif(j.answered, 0) as aht_seconds,
-    j.transferred / nullif(j.answered, 0) as transfer_rate,
-    j.csat_top2 / nullif(j.csat_responses, 0) as csat_top2_rate,
-    j.handle_state_seconds / nullif(j.handle_state_seconds + j.ready_seconds, 0) as occupancy,
-    j.handle_state_seconds / nullif(j.logged_in_seconds, 0) as utilization,
-    (j.logged_in_seconds - j.ready_seconds - j.handle_state_seconds) / nullif(j.logged_in_seconds, 0) as shrinkage
+    kpi_aht_seconds(j.handle_seconds, j.answered) as aht_seconds,
+    kpi_transfer_rate(j.transferred, j.answered) as transfer_rate,
+    kpi_csat_top2_rate(j.csat_top2, j.csat_responses) as csat_top2_rate,
+    kpi_occupancy(j.handle_state_seconds, j.ready_seconds) as occupancy,
+    kpi_utilization(j.handle_state_seconds, j.logged_in_seconds) as utilization,
+    kpi_shrinkage(j.logged_in_seconds, j.ready_seconds, j.handle_state_seconds) as shrinkage
 from joined j
 left join reasons r using (date, agent_id)
