@@ -6,7 +6,8 @@ const usage = `usage: ccmart demo [--dir data] [--days 42] [--contacts 250000] [
 
 The main job (what \`npm start\` runs): generates deterministic demo logs into DIR/logs, ingests them into
 DIR/ccmart.duckdb (files already loaded are skipped), builds the marts, forecasts and staffs every queue for the
-next 14 days (6 weeks of history let the forecast choose its method by backtest), then serves the API and dashboards on 127.0.0.1 and prints the URL (Ctrl-C stops it).
+next 14 days (6 weeks of history let the forecast choose its method by backtest), schedules shifts for
+the first whole week of the forecast, then serves the API and dashboards on 127.0.0.1 and prints the URL (Ctrl-C stops it).
 --no-serve stops after the forecast.`;
 
 const command: Command = {
@@ -45,13 +46,15 @@ const command: Command = {
     const { buildMarts } = await import('../../marts/build.ts');
     const { loadConfig } = await import('../../core/config.ts');
     const { planFromMarts, MIN_HISTORY_DAYS } = await import('../../workforce/plan.ts');
+    const { scheduleFromMarts } = await import('../../workforce/schedulePlan.ts');
+    const { queryOne } = await import('../../core/db.ts');
 
     const root = resolve(dir);
     const logs = join(root, 'logs');
     const dbPath = join(root, 'ccmart.duckdb');
     mkdirSync(logs, { recursive: true });
     const config = loadConfig(undefined, { timezone: TIMEZONE });
-    const step = (n: number, text: string) => console.log(`\n[${n}/5] ${text}`);
+    const step = (n: number, text: string) => console.log(`\n[${n}/6] ${text}`);
     const t0 = performance.now();
 
     step(1, `generating ${days} days of demo logs (~${contacts.toLocaleString('en-US')} contacts, seed ${seed}) in ${logs}`);
@@ -90,16 +93,25 @@ const command: Command = {
       else {
         const plan = await planFromMarts(db.conn, config, { horizonDays: 14, holdoutDays: 7, defaultShrinkage: 0.3, log: (m) => console.log(m) });
         for (const s of plan.skipped) console.log(`  ${s.queue_id}: skipped (${s.reason})`);
+
+        // the first whole ISO week of the forecast
+        const week = (await queryOne<{ week: string }>(db.conn, `SELECT strftime(min(interval_start) + INTERVAL 6 DAY, '%G-W%V') AS week FROM fct_staffing`))?.week;
+        step(5, `scheduling shifts and breaks for ${week}`);
+        if (week) {
+          const r = await scheduleFromMarts(db.conn, { week, intervalMinutes: config.intervalMinutes, timeLimitSeconds: 20 });
+          const s = r.summary;
+          console.log(`  ${s.paidHours.toFixed(0)} paid hours for ${s.requiredAgentHours.toFixed(0)} required agent-hours, ${r.segments} segments; short ${s.shortAgentHours.toFixed(0)} agent-hours in ${s.shortIntervals.length} intervals`);
+        }
       }
     } finally {
       db.close();
     }
 
     if (values['no-serve']) {
-      step(5, `done in ${((performance.now() - t0) / 1000).toFixed(1)} s (not serving: --no-serve)`);
+      step(6, `done in ${((performance.now() - t0) / 1000).toFixed(1)} s (not serving: --no-serve)`);
       return 0;
     }
-    step(5, 'serving the API and dashboards');
+    step(6, 'serving the API and dashboards');
     const { startServer } = await import('../../api/server.ts');
     const server = await startServer({ dbPath, host, port });
     console.log(`\nccmart is ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: open ${server.url}`);

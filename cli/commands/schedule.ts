@@ -2,9 +2,15 @@ import type { Command } from '../command.ts';
 import { numberFlag, parseFlags } from '../../core/args.ts';
 import { UserError } from '../../core/errors.ts';
 
-const usage = `usage: ccmart schedule --requirements FILE.csv --out DIR [--rules FILE.json] [--agents FILE.csv]
+const usage = `usage: ccmart schedule --db FILE --week YYYY-Www [--rules FILE.json] [--agents FILE.csv] [--time-limit SECONDS] [--strict]
+       ccmart schedule --requirements FILE.csv --out DIR [--rules FILE.json] [--agents FILE.csv]
                        [--interval MINUTES] [--time-limit SECONDS] [--strict]
 
+With --db: reads the required agents (Erlang C) of the ISO week from fct_staffing (\`ccmart forecast --db\`)
+and writes fct_schedule (agent activity segments) and fct_coverage (queue × interval: required, scheduled,
+gap, and the service level the scheduled agents give under Erlang C and Erlang A).
+
+With --requirements:
 Builds a week's shifts from required agents per queue and interval: chooses the shift mix (HiGHS MIP:
 least paid hours covering every interval, breaks and lunches placed inside), rosters the shifts to
 agents (skills, contracts, days off, rest, availability) and writes:
@@ -42,10 +48,14 @@ const command: Command = {
         strict: { type: 'boolean' },
         'time-limit': { type: 'string' },
         out: { type: 'string' },
+        db: { type: 'string' },
+        week: { type: 'string' },
+        config: { type: 'string' },
       },
       usage,
     );
     if (positionals.length > 0) throw new UserError(`unexpected argument "${positionals[0]}"\n\n${usage}`);
+    if (values.db) return scheduleMarts(values);
     if (!values.requirements) throw new UserError(`--requirements is required\n\n${usage}`);
     if (!values.out) throw new UserError(`--out is required\n\n${usage}`);
     const interval = numberFlag(values.interval, 'interval');
@@ -101,5 +111,33 @@ const command: Command = {
     return values.strict && short ? 1 : 0;
   },
 };
+
+async function scheduleMarts(values: { db?: string; week?: string; rules?: string; agents?: string; strict?: boolean; 'time-limit'?: string; config?: string }): Promise<number> {
+  if (!values.week) throw new UserError(`--week is required with --db (e.g. --week 2026-W49)\n\n${usage}`);
+  const timeLimit = numberFlag(values['time-limit'], 'time-limit');
+  if (timeLimit !== undefined && !(timeLimit > 0)) throw new UserError(`--time-limit: expected seconds > 0, got ${values['time-limit']}`);
+  const { existsSync } = await import('node:fs');
+  const { readFile } = await import('node:fs/promises');
+  if (!existsSync(values.db!)) throw new UserError(`--db: ${values.db} does not exist`);
+  const schedule = await import('../../workforce/schedule/index.ts');
+  const { scheduleFromMarts } = await import('../../workforce/schedulePlan.ts');
+  const { loadConfig } = await import('../../core/config.ts');
+  const { openDatabase } = await import('../../core/db.ts');
+  const config = loadConfig(values.config);
+  const rules = schedule.loadRules(values.rules);
+  const agents = values.agents ? schedule.parseAgentsCsv(await readFile(values.agents, 'utf8'), values.agents) : undefined;
+  const db = await openDatabase(values.db!);
+  try {
+    console.log(`scheduling ${values.week} from fct_staffing…`);
+    const r = await scheduleFromMarts(db.conn, { week: values.week, intervalMinutes: config.intervalMinutes, rules, agents, timeLimitSeconds: timeLimit });
+    const s = r.summary;
+    console.log(`paid hours ${s.paidHours.toFixed(1)} for ${s.requiredAgentHours.toFixed(1)} required agent-hours`);
+    console.log(`shift mix objective (paid hours + shortfall penalty) ${s.shiftMix.objective.toFixed(1)}, lower bound ${s.lpLowerBound.toFixed(1)}, gap ${(100 * s.gap).toFixed(2)}%`);
+    console.log(`short: ${s.shortAgentHours.toFixed(1)} agent-hours in ${s.shortIntervals.length} intervals; wrote fct_schedule (${r.segments} segments) and fct_coverage (${r.intervals} intervals)`);
+    return values.strict && (s.shortIntervals.length > 0 || s.unassignedShifts.length > 0) ? 1 : 0;
+  } finally {
+    db.close();
+  }
+}
 
 export default command;

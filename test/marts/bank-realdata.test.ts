@@ -13,6 +13,7 @@ import { ingestPath } from '../../pipelines/ingest.ts';
 import { buildMarts } from '../../marts/build.ts';
 import { loadConfig } from '../../core/config.ts';
 import { planFromMarts } from '../../workforce/plan.ts';
+import { scheduleFromMarts } from '../../workforce/schedulePlan.ts';
 
 const bankDir = fileURLToPath(new URL('../../../shared/realdata/acd-anonymous-bank-1999/', import.meta.url));
 const files = ['01_January.txt', '02_February.txt', '03_March.txt'];
@@ -154,5 +155,32 @@ describe('the Anonymous Bank log through the marts', () => {
        WHERE a.volume_actual <> coalesce(k.offered, 0)`,
     );
     expect(mismatch).toEqual([]);
+  });
+
+  it('schedules the forecast week from fct_staffing: coverage counts the rostered agents at work', async () => {
+    const [{ week }] = await queryRows<{ week: string }>(db.conn, `SELECT strftime(max(interval_start), '%G-W%V') AS week FROM fct_staffing`) as [{ week: string }];
+    const r = await scheduleFromMarts(db.conn, { week, intervalMinutes: config.intervalMinutes, timeLimitSeconds: 20 });
+    expect(r.segments).toBeGreaterThan(0);
+    // required = the Erlang C agents of fct_staffing
+    const req = await queryRows(
+      db.conn,
+      `SELECT c.* FROM fct_coverage c JOIN fct_staffing s USING (queue_id, interval_start) WHERE c.required <> s.agents_erlang_c`,
+    );
+    expect(req).toEqual([]);
+    // scheduled ≤ agents whose work segment on the queue overlaps the interval (coverage takes the fewest at any moment)
+    const over = await queryRows(
+      db.conn,
+      `SELECT c.queue_id, c.interval_start, c.scheduled, count(w.agent_id) AS working
+       FROM fct_coverage c LEFT JOIN fct_schedule w
+         ON w.activity = 'work' AND w.queue_id = c.queue_id AND w.start_at < c.interval_start + INTERVAL 30 MINUTE AND w.end_at > c.interval_start
+       GROUP BY ALL HAVING c.scheduled > count(w.agent_id)`,
+    );
+    expect(over).toEqual([]);
+    // no agent is in two places at once
+    const overlaps = await queryRows(
+      db.conn,
+      `SELECT a.agent_id FROM fct_schedule a JOIN fct_schedule b ON a.agent_id = b.agent_id AND a.start_at < b.end_at AND b.start_at < a.end_at AND (a.start_at, a.activity, a.queue_id) IS DISTINCT FROM (b.start_at, b.activity, b.queue_id) LIMIT 5`,
+    );
+    expect(overlaps).toEqual([]);
   });
 });
