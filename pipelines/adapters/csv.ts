@@ -112,3 +112,58 @@ export function columnIndex(headers: readonly string[]): (name: string) => numbe
   });
   return (name) => byName.get(norm(name)) ?? -1;
 }
+
+/** A data row of a headed CSV export, with its fields looked up by header name. */
+export interface HeadedRow {
+  line: number;
+  raw: string;
+  /** Trimmed value of a column; null when the column is absent or the cell is empty or a null token. */
+  get(name: string): string | null;
+}
+
+/** A record that cannot be a row: the header lacks a required column, a quote is left open, or the field count is off. */
+export interface HeadedReject {
+  line: number;
+  raw: string;
+  reason: string;
+}
+
+/**
+ * Rows of a CSV export whose first record is its header. Records that cannot be read as a row come back as
+ * rejects (never dropped); a header without the `required` columns ends the file with one reject.
+ */
+export async function* readHeadedRows(
+  path: string,
+  opts: { required: readonly string[]; what: string; nullTokens?: readonly string[] },
+): AsyncGenerator<HeadedRow | HeadedReject> {
+  const nullTokens = new Set(['', ...(opts.nullTokens ?? [])]);
+  let col: ((name: string) => number) | null = null;
+  let width = 0;
+  for await (const rec of readDelimited(path, ',')) {
+    if (col === null) {
+      col = columnIndex(rec.fields);
+      width = rec.fields.length;
+      const missing = opts.required.filter((c) => col!(c) < 0);
+      if (missing.length) {
+        yield { line: rec.line, raw: rec.raw, reason: `not ${opts.what}: the header lacks ${missing.join(', ')}` };
+        return;
+      }
+      continue;
+    }
+    if (rec.raw.trim() === '') continue;
+    if (rec.unterminated) yield { line: rec.line, raw: rec.raw, reason: 'unterminated quoted field (truncated file?)' };
+    else if (rec.fields.length !== width) yield { line: rec.line, raw: rec.raw, reason: `expected ${width} fields, found ${rec.fields.length}` };
+    else {
+      const lookup = col;
+      yield {
+        line: rec.line,
+        raw: rec.raw,
+        get(name: string) {
+          const i = lookup(name);
+          const v = i < 0 ? undefined : rec.fields[i]?.trim();
+          return v === undefined || nullTokens.has(v) ? null : v;
+        },
+      };
+    }
+  }
+}

@@ -4,7 +4,7 @@
  * missing values, `D/M/YYYY HH:MM` times. One ticket event per update row.
  */
 import type { Adapter, AdapterContext, AdapterOutput } from './types.ts';
-import { columnIndex, readDelimited } from './csv.ts';
+import { readHeadedRows } from './csv.ts';
 import { checkOptions } from './options.ts';
 import { isRealTime, wallClock } from './times.ts';
 
@@ -54,35 +54,14 @@ interface Previous {
 
 async function* readIncidentLog(path: string, ctx: AdapterContext): AsyncGenerator<AdapterOutput> {
   checkOptions('servicenow', ctx.options, []);
-  let col: ((name: string) => number) | null = null;
-  let width = 0;
   const incidents = new Map<string, Previous>();
-  for await (const rec of readDelimited(path, ',')) {
-    if (col === null) {
-      col = columnIndex(rec.fields);
-      width = rec.fields.length;
-      const missing = ['number', 'incident_state', 'sys_updated_at'].filter((c) => col!(c) < 0);
-      if (missing.length) {
-        yield { kind: 'reject', source: 'tickets', line: rec.line, raw: rec.raw, field: null, reason: `not a ServiceNow incident log: the header lacks ${missing.join(', ')}` };
-        return;
-      }
-      continue;
-    }
-    if (rec.raw.trim() === '') continue;
+  for await (const rec of readHeadedRows(path, { required: ['number', 'incident_state', 'sys_updated_at'], what: 'a ServiceNow incident log', nullTokens: ['?'] })) {
     const reject = (field: string | null, reason: string): AdapterOutput => ({ kind: 'reject', source: 'tickets', line: rec.line, raw: rec.raw, field, reason });
-    if (rec.unterminated) {
-      yield reject(null, 'unterminated quoted field (truncated file?)');
+    if ('reason' in rec) {
+      yield reject(null, rec.reason);
       continue;
     }
-    if (rec.fields.length !== width) {
-      yield reject(null, `expected ${width} fields, found ${rec.fields.length}`);
-      continue;
-    }
-    const get = (name: string): string | null => {
-      const i = col!(name);
-      const v = i < 0 ? undefined : rec.fields[i]?.trim();
-      return v === undefined || v === '' || v === '?' ? null : v;
-    };
+    const get = rec.get;
 
     const id = get('number');
     if (!id) {

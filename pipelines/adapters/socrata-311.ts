@@ -5,7 +5,7 @@
  * a status event at that date carrying the request's Status.
  */
 import type { Adapter, AdapterContext, AdapterOutput } from './types.ts';
-import { columnIndex, readDelimited } from './csv.ts';
+import { readHeadedRows } from './csv.ts';
 import { checkOptions } from './options.ts';
 import { isRealTime, wallClock } from './times.ts';
 
@@ -35,34 +35,13 @@ const channels: Record<string, string | null> = { phone: 'voice', online: 'web',
 
 async function* readServiceRequests(path: string, ctx: AdapterContext): AsyncGenerator<AdapterOutput> {
   checkOptions('socrata-311', ctx.options, []);
-  let col: ((name: string) => number) | null = null;
-  let width = 0;
-  for await (const rec of readDelimited(path, ',')) {
-    if (col === null) {
-      col = columnIndex(rec.fields);
-      width = rec.fields.length;
-      const missing = ['Unique Key', 'Created Date'].filter((c) => col!(c) < 0);
-      if (missing.length) {
-        yield { kind: 'reject', source: 'tickets', line: rec.line, raw: rec.raw, field: null, reason: `not a 311 service-request export: the header lacks ${missing.join(', ')}` };
-        return;
-      }
-      continue;
-    }
-    if (rec.raw.trim() === '') continue;
+  for await (const rec of readHeadedRows(path, { required: ['Unique Key', 'Created Date'], what: 'a 311 service-request export' })) {
     const reject = (field: string | null, reason: string): AdapterOutput => ({ kind: 'reject', source: 'tickets', line: rec.line, raw: rec.raw, field, reason });
-    if (rec.unterminated) {
-      yield reject(null, 'unterminated quoted field (truncated file?)');
+    if ('reason' in rec) {
+      yield reject(null, rec.reason);
       continue;
     }
-    if (rec.fields.length !== width) {
-      yield reject(null, `expected ${width} fields, found ${rec.fields.length}`);
-      continue;
-    }
-    const get = (name: string): string | null => {
-      const i = col!(name);
-      const v = i < 0 ? undefined : rec.fields[i]?.trim();
-      return v === undefined || v === '' ? null : v;
-    };
+    const get = rec.get;
 
     const id = get('Unique Key');
     if (!id) {
