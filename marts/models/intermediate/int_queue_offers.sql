@@ -1,5 +1,6 @@
--- One row per contact leg offered to an agent queue (it entered the queue), the base of the queue KPIs.
--- A transferred contact is offered again to the queue of its next leg.
+-- One row per inbound contact leg offered to an agent queue (it entered the queue), the base of the queue KPIs.
+-- A transferred contact is offered again to the queue of its next leg. Outbound legs (callbacks the center
+-- places) are not offered: they are measured as callbacks (fct_breakpoint callback_failed).
 -- columns:
 --   queue_id: Queue offered to.
 --   offered_at: Queue entry (local); the KPI interval is taken from it.
@@ -12,7 +13,7 @@
 --   unique: contact_id, leg_seq
 --   not_null: queue_id, offered_at, interval_start
 with legs as (
-    select * from stg_acd_legs where queue_entry_at is not null and queue_id is not null and outcome <> 'phantom'
+    select * from stg_acd_legs where queue_entry_at is not null and queue_id is not null and outcome <> 'phantom' and direction = 'inbound'
 ),
 
 cfg as (

@@ -6,7 +6,7 @@
 --   date: Local date.
 --   queue_id: Queue ('none' for touchpoints without one: IVR self-service, contained bot sessions).
 --   channel: Channel.
---   offered: Contacts that entered the queue.
+--   offered: Inbound contacts that entered the queue (outbound callbacks are not offered).
 --   service_level: answered within T ÷ (answered + abandoned − short abandons).
 --   touchpoints: Touchpoints started that day.
 --   inbound_touchpoints: Inbound touchpoints.

@@ -5,7 +5,7 @@
 --   queue_id: Queue.
 --   interval_start: Start of the interval (local wall clock).
 --   date: Local date.
---   offered: Contacts that entered the queue.
+--   offered: Inbound contacts that entered the queue (outbound callbacks are not offered).
 --   answered: Offered contacts connected to an agent.
 --   abandoned: Offered contacts that ended before an answer.
 --   short_abandons: Abandoned with a wait below short_abandon_seconds.
