@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Contract, type Source, contracts, storedColumns } from './contracts.ts';
-import { validationSelect } from './validate.ts';
+import { utcToWallClock, validationSelect } from './validate.ts';
 import { exec, ident, literal, queryOne, queryRows } from '../core/db.ts';
 import { UserError } from '../core/errors.ts';
 import { ensureSchema } from './schema.ts';
 import { type Encoding, detectEncoding, isGzip, sniff, transcodeToUtf8 } from './readers/encoding.ts';
 import { readRecords } from './readers/records.ts';
-import { FileError, type StageReject, type StageResult, collectAdapterOutput, stageAdapterRows, stageCsv, stageJsonl, stageParquet } from './stage.ts';
+import { FileError, type StageReject, type StageResult, collectAdapterOutput, dropStage, stageAdapterRows, stageCsv, stageJsonl, stageParquet } from './stage.ts';
 import { adapterFor } from './adapters/index.ts';
 import { loadCodeMappings } from './codes.ts';
 
@@ -32,6 +32,8 @@ export interface IngestOptions {
   /** Format-specific settings for named formats. */
   formatOptions?: Record<string, string>;
   log?: (message: string) => void;
+  /** Receives the duration of each step (hash, stage, validate, duplicates, raw-records, insert), for profiling. */
+  onStep?: (step: string, seconds: number) => void;
 }
 
 export interface FileResult {
@@ -57,8 +59,18 @@ export function guessFormat(path: string): InputFormat | null {
 
 export async function hashFile(path: string): Promise<string> {
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 })) h.update(chunk as Buffer);
   return h.digest('hex');
+}
+
+/** Runs one step and reports its duration to `opts.onStep`. */
+async function timed<T>(opts: IngestOptions, step: string, work: () => Promise<T>): Promise<T> {
+  const t = performance.now();
+  try {
+    return await work();
+  } finally {
+    opts.onStep?.(step, (performance.now() - t) / 1000);
+  }
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -77,20 +89,26 @@ export async function ingestPath(conn: DuckDBConnection, path: string, opts: Ing
   const isDir = statSync(path).isDirectory();
   if (isDir && !adapter) throw new UserError(`${path}: is a folder; only named formats read folders`);
   const bytes = isDir ? 0 : statSync(path).size;
-  const hash = isDir ? `dir:${path}` : await hashFile(path);
   const sourcesOfFile: readonly Source[] = adapter ? adapter.sources : [requireSource(opts.source, path)];
-  const already = await queryOne<{ ingest_id: number; started_at: Date }>(
-    conn,
-    `SELECT ingest_id, started_at FROM ingest_audit WHERE content_hash = $hash AND format = $format AND status IN ('loaded', 'empty') AND source IN (${sourcesOfFile.map(literal).join(', ')}) ORDER BY ingest_id LIMIT 1`,
-    { hash, format } as never,
-  );
-  if (already && !isDir) {
+  const loadedBefore = `format = $format AND status IN ('loaded', 'empty') AND source IN (${sourcesOfFile.map(literal).join(', ')})`;
+  // Only a file of the same size can repeat a loaded one: then the hash decides before anything is read;
+  // otherwise the file is hashed while it is loaded.
+  const hashing = isDir ? Promise.resolve(`dir:${path}`) : timed(opts, 'hash', () => hashFile(path));
+  hashing.catch(() => {}); // awaited below or by the audit insert
+  const sameSize = !isDir && (await queryOne(conn, `SELECT 1 AS x FROM ingest_audit WHERE bytes = $bytes AND ${loadedBefore} LIMIT 1`, { bytes, format } as never));
+  const already = sameSize
+    ? await queryOne<{ ingest_id: number }>(conn, `SELECT ingest_id FROM ingest_audit WHERE content_hash = $hash AND ${loadedBefore} ORDER BY ingest_id LIMIT 1`, {
+        hash: await hashing,
+        format,
+      } as never)
+    : undefined;
+  if (already) {
     log(`${path}: already loaded (same content, ingest #${already.ingest_id}); nothing added`);
     return [
       { file: path, source: sourcesOfFile[0] ?? null, format, status: 'skipped', ingestId: already.ingest_id, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rowsDuplicate: 0, message: `already loaded by ingest #${already.ingest_id}` },
     ];
   }
-  const base = { file: path, format, hash, bytes, timezone: opts.timezone };
+  const base = { file: path, format, hash: hashing, bytes, timezone: opts.timezone };
 
   if (adapter) {
     const t0 = performance.now();
@@ -100,7 +118,7 @@ export async function ingestPath(conn: DuckDBConnection, path: string, opts: Ing
       bySource = await collectAdapterOutput(adapter.read(path, { timezone: opts.timezone, options: opts.formatOptions ?? {} }));
     } catch (err) {
       const e = err as Error;
-      const result = await recordFailure(conn, { ...base, source: sourcesOfFile[0]!, encoding: 'utf-8' }, e instanceof FileError ? e : new FileError(1, null, e.message), t0);
+      const result = await recordFailure(conn, { ...base, source: sourcesOfFile[0]!, encoding: 'utf-8' }, e instanceof FileError ? e : new FileError(0, null, e.message), t0);
       log(`${path}: FAILED — ${result.message}`);
       return [result];
     }
@@ -142,14 +160,15 @@ export async function ingestPath(conn: DuckDBConnection, path: string, opts: Ing
     log(`${path}: staging (${format}, ${encoding}, ${fmt(bytes)} bytes)…`);
     let stage: StageResult;
     try {
-      stage =
+      stage = await timed(opts, 'stage', () =>
         format === 'csv'
-          ? await stageCsv(conn, readPath, contract, opts.delimiter ?? (path.toLowerCase().includes('.tsv') || opts.format === 'tsv' ? '\t' : undefined))
+          ? stageCsv(conn, readPath, contract, opts.delimiter ?? (path.toLowerCase().includes('.tsv') || opts.format === 'tsv' ? '\t' : undefined))
           : format === 'jsonl'
-            ? await stageJsonl(conn, readPath, contract)
-            : await stageParquet(conn, readPath, contract);
+            ? stageJsonl(conn, readPath, contract)
+            : stageParquet(conn, readPath, contract),
+      );
     } catch (err) {
-      const e = err instanceof FileError ? err : new FileError(1, null, (err as Error).message.split('\n')[0]!);
+      const e = err instanceof FileError ? err : new FileError(0, null, (err as Error).message.split('\n')[0]!);
       const r = await recordFailure(conn, { ...base, source, encoding }, e, t0);
       log(`${path}: FAILED — ${r.message}`);
       return [r];
@@ -158,7 +177,7 @@ export async function ingestPath(conn: DuckDBConnection, path: string, opts: Ing
       return [await validateAndLoad(conn, contract, stage, { ...base, source, encoding, readPath }, opts, t0)];
     } catch (err) {
       // Nothing of the file was committed; the audit keeps the reason.
-      const r = await recordFailure(conn, { ...base, source, encoding }, new FileError(1, null, `load failed: ${(err as Error).message.split('\n')[0]}`), t0);
+      const r = await recordFailure(conn, { ...base, source, encoding }, new FileError(0, null, `load failed, nothing of this file was loaded: ${(err as Error).message.split('\n')[0]}`), t0);
       log(`${path}: FAILED — ${r.message}`);
       return [r];
     }
@@ -176,7 +195,8 @@ interface FileMeta {
   file: string;
   source: Source;
   format: string;
-  hash: string;
+  /** SHA-256 of the file, possibly still being computed. */
+  hash: Promise<string>;
   bytes: number;
   timezone: string;
   encoding: string;
@@ -195,13 +215,13 @@ async function insertAudit(
   await exec(
     conn,
     `INSERT INTO ingest_audit VALUES ($id, $file, $source, $format, $hash, $bytes, $encoding, $tz, $read, $loaded, $rejected, $dup,
-       now()::TIMESTAMP - to_microseconds(($secs * 1e6)::BIGINT), $secs, $status, $message)`,
+       timezone('UTC', now()) - to_microseconds(($secs * 1e6)::BIGINT), $secs, $status, $message)`,
     {
       id,
       file: meta.file,
       source: meta.source,
       format: meta.format,
-      hash: meta.hash,
+      hash: await meta.hash,
       bytes: meta.bytes,
       encoding: meta.encoding,
       tz: meta.timezone,
@@ -228,7 +248,9 @@ async function recordEmpty(conn: DuckDBConnection, meta: FileMeta, t0: number, l
  * counts as one rejected record (binary or undecodable files), so it is visible in rejected_rows too.
  */
 async function recordFailure(conn: DuckDBConnection, meta: FileMeta, err: FileError, t0: number, asRow = false): Promise<FileResult> {
-  const message = `line ${err.line}${err.field ? `, field ${err.field}` : ''}: ${err.message}`;
+  // Line 0: the failure is not tied to a place in the file (e.g. the load itself failed).
+  const where = [err.line > 0 ? `line ${err.line}` : '', err.field ? `field ${err.field}` : ''].filter(Boolean).join(', ');
+  const message = where ? `${where}: ${err.message}` : err.message;
   await exec(conn, 'BEGIN TRANSACTION');
   try {
     const id = await insertAudit(conn, meta, { read: asRow ? 1 : 0, loaded: 0, rejected: asRow ? 1 : 0, duplicate: 0 }, 'failed', message, t0);
@@ -259,90 +281,176 @@ async function validateAndLoad(
   t0: number,
 ): Promise<FileResult> {
   const log = opts.log ?? (() => {});
-  const codeMappings = await loadCodeMappings(contract.source);
-  const select = validationSelect(contract, 'temp.stage', stage.present, { timezone: opts.timezone, dayFirst: opts.dayFirst, codeMappings });
-  const lineExpr = await lineNumbers(conn, stage);
-  await exec(conn, `CREATE OR REPLACE TEMP TABLE checked AS SELECT v.* REPLACE (${lineExpr} AS _line) FROM (${select}) v ${stage.linesFromPositions && stage.rejects.length ? 'ASOF LEFT JOIN temp.line_offsets o ON v._k > o.before' : ''}`);
-  const staged = (await queryOne<{ n: number; bad: number }>(conn, `SELECT count(*) AS n, count(*) FILTER (WHERE len(_errors) > 0) AS bad FROM temp.checked`))!;
-  log(`${meta.file}: ${fmt(staged.n + stage.rejects.length)} rows read, validated (${secs(t0)})`);
-
-  await findDuplicates(conn, contract);
-  const dups = (await queryOne<{ duplicate: number; conflict: number }>(
-    conn,
-    `SELECT count(*) FILTER (WHERE kind = 'duplicate') AS duplicate, count(*) FILTER (WHERE kind = 'conflict') AS conflict FROM temp.dups`,
-  ))!;
-
-  // Raw text of rows rejected by validation, from the file itself when the stage does not hold it.
-  if (stage.linesFromPositions && staged.bad + dups.conflict > 0) {
-    await exec(conn, 'CREATE OR REPLACE TEMP TABLE raw_lines (line BIGINT, raw VARCHAR)');
-    const lines = await queryRows<{ l: number }>(
-      conn,
-      `SELECT _line AS l FROM temp.checked WHERE len(_errors) > 0 UNION ALL SELECT _line FROM temp.dups WHERE kind = 'conflict'`,
-    );
-    const appender = await conn.createAppender('raw_lines', 'main', 'temp');
-    await readRecords(meta.readPath, new Set(lines.map((l) => l.l)), stage.quote, (line, text) => {
-      appender.appendBigInt(BigInt(line));
-      appender.appendVarchar(text);
-      appender.endRow();
-    });
-    appender.closeSync();
-    await exec(conn, `UPDATE temp.checked c SET _raw = r.raw FROM temp.raw_lines r WHERE c._line = r.line AND len(c._errors) > 0`);
-  }
-
-  const read = staged.n + stage.rejects.length;
-  const rejected = stage.rejects.length + staged.bad + dups.conflict;
-  const loaded = staged.n - staged.bad - dups.duplicate - dups.conflict;
-  const notes = stage.unknown.length ? `ignored columns: ${stage.unknown.slice(0, 20).join(', ')}` : '';
-  const cols = storedColumns(contract).filter((c) => !c.name.startsWith('_')).map((c) => ident(c.name));
-
-  await exec(conn, 'BEGIN TRANSACTION');
   try {
-    const id = await insertAudit(conn, meta, { read, loaded, rejected, duplicate: dups.duplicate }, 'loaded', notes, t0);
-    await exec(
-      conn,
-      `INSERT INTO ${contract.table} (${cols.join(', ')}, _ingest_id, _line)
-       SELECT ${cols.join(', ')}, ${id}, _line FROM temp.checked c
-       WHERE len(_errors) = 0 AND NOT EXISTS (SELECT 1 FROM temp.dups d WHERE d._k = c._k)
-       ORDER BY _k`,
-    );
-    await insertRejects(conn, id, meta, stage.rejects);
-    await exec(
-      conn,
-      `INSERT INTO rejected_rows
-       SELECT ${id}, $file, $source, _line, _errors[1].field,
-              array_to_string(list_transform(_errors, e -> e.field || ': ' || e.reason), '; '), _raw
-       FROM temp.checked WHERE len(_errors) > 0 ORDER BY _line`,
-      { file: meta.file, source: meta.source } as never,
-    );
-    await exec(
-      conn,
-      `INSERT INTO rejected_rows
-       SELECT ${id}, $file, $source, d._line, NULL, d.reason, coalesce(c._raw, r.raw)
-       FROM temp.dups d JOIN temp.checked c ON c._k = d._k
-       LEFT JOIN (SELECT * FROM temp.raw_lines WHERE $hasRaw) r ON r.line = d._line
-       WHERE d.kind = 'conflict' ORDER BY d._line`,
-      { file: meta.file, source: meta.source, hasRaw: stage.linesFromPositions && staged.bad + dups.conflict > 0 } as never,
-    );
-    await exec(conn, 'COMMIT');
-    log(
-      `${meta.file}: ${contract.source}: ${fmt(loaded)} loaded, ${fmt(rejected)} rejected, ${fmt(dups.duplicate)} duplicates (${secs(t0)})${notes ? `; ${notes}` : ''}`,
-    );
-    return { file: meta.file, source: meta.source, format: meta.format, status: 'loaded', ingestId: id, rowsRead: read, rowsLoaded: loaded, rowsRejected: rejected, rowsDuplicate: dups.duplicate, message: notes };
-  } catch (err) {
-    await exec(conn, 'ROLLBACK').catch(() => {});
-    throw err;
+    const codeMappings = await loadCodeMappings(contract.source);
+    // A CSV stage is a view over the file: reading it here types and validates in the same pass. Its
+    // positions are the rowids of `checked` (insertion order is kept); other stages carry their own.
+    const select = validationSelect(contract, 'temp.stage', stage.present, { timezone: opts.timezone, dayFirst: opts.dayFirst, codeMappings });
+    // Kept small, as it may hold millions of rows: no local times (they follow from the UTC ones), and for a
+    // CSV no line or raw text (they follow from the position and the file).
+    const times = contract.fields.filter((f) => f.type === 'timestamp').map((f) => f.name);
+    const dropped = [...(stage.readRejects ? ['_k', '_line', '_raw'] : ['_k']), ...times].map(ident);
+    // Code fields are kept as ENUMs (one byte instead of a 16-byte string).
+    const codes = contract.fields.filter((f) => f.type === 'code' && f.codes?.length);
+    const enumValues = (f: (typeof codes)[number]) => [...new Set([...f.codes!, ...(codeMappings.get(f.name)?.values() ?? [])])];
+    const asEnum = codes.map((f) => `CAST(${ident(f.name)} AS ENUM(${enumValues(f).map(literal).join(', ')})) AS ${ident(f.name)}`);
+    const staged = await timed(opts, 'validate', async () => {
+      await exec(
+        conn,
+        `CREATE OR REPLACE TEMP TABLE checked AS SELECT * EXCLUDE (${dropped.join(', ')}) ${asEnum.length ? `REPLACE (${asEnum.join(', ')})` : ''}, ${keyHash(contract)} AS _h
+         FROM (${stage.readRejects ? select.replace('rowid + 1 AS _k', 'NULL::BIGINT AS _k') : select})`,
+      );
+      if (stage.readRejects) stage.rejects.push(...(await stage.readRejects()));
+      return (await queryOne<{ n: number; bad: number }>(conn, `SELECT count(*) AS n, count(*) FILTER (WHERE len(_errors) > 0) AS bad FROM temp.checked`))!;
+    });
+    const lines = await lineNumbers(conn, stage, staged.n);
+    log(`${meta.file}: ${fmt(staged.n + stage.rejects.length)} rows read, validated (${secs(t0)})`);
+
+    const rows = checkedRows(contract, opts.timezone, lines.kept);
+    // Rows whose key hash repeats are the only possible in-file duplicates: few, and known before the full check.
+    const candidates = await timed(opts, 'duplicate-candidates', () => duplicateCandidates(conn, lines, rows));
+
+    // Raw text of rejected rows, from the file itself when the stage does not hold it: the file is scanned for
+    // the rejected rows and the duplicate candidates while DuckDB works out the duplicates (when they are few
+    // enough to keep in memory meanwhile; else after, straight into the table).
+    await exec(conn, 'CREATE OR REPLACE TEMP TABLE raw_lines (line BIGINT, raw VARCHAR)');
+    const found: [number, string][] = [];
+    const scan = async (wanted: readonly number[], keep: boolean) => {
+      if (wanted.length === 0) return;
+      const appender = keep ? null : await conn.createAppender('raw_lines', 'main', 'temp');
+      await timed(opts, 'raw-records', () =>
+        readRecords(
+          meta.readPath,
+          new Set(wanted),
+          stage.quote,
+          (line, text) => {
+            if (!appender) return void found.push([line, text]);
+            appender.appendBigInt(BigInt(line));
+            appender.appendVarchar(text);
+            appender.endRow();
+          },
+          stage.delimiter ?? ',',
+        ),
+      );
+      appender?.closeSync();
+    };
+    const wanted = stage.linesFromPositions
+      ? (
+          await queryRows<{ l: number }>(
+            conn,
+            `SELECT _line AS l FROM (${lines.of('SELECT rowid + 1 AS _k FROM temp.checked WHERE len(_errors) > 0')}) UNION ALL SELECT _line FROM temp.dup_candidates`,
+          )
+        ).map((x) => x.l)
+      : [];
+    const alongside = wanted.length <= MAX_RAW_IN_MEMORY;
+    const scans: Promise<void>[] = [];
+    const background = (p: Promise<void>) => {
+      p.catch(() => {}); // awaited before the rejected rows are written
+      scans.push(p);
+    };
+    if (alongside) background(scan(wanted, true));
+    const dups = await timed(opts, 'duplicates', () => findDuplicates(conn, contract, lines, rows));
+    if (!alongside) await scan(wanted, false);
+    if (stage.linesFromPositions && dups.conflict > 0) {
+      // Conflicts with rows loaded before were not candidates: their records are read too.
+      const scanned = new Set(wanted);
+      const conflicts = await queryRows<{ l: number }>(conn, `SELECT _line AS l FROM temp.dups WHERE kind = 'conflict'`);
+      const missing = conflicts.map((x) => x.l).filter((l) => !scanned.has(l));
+      if (alongside) background(scan(missing, true));
+      else await scan(missing, false);
+    }
+    /** Waits for the file scans and stores what they found; the raw rows are inserted meanwhile. */
+    const rawTextsReady = async () => {
+      await Promise.all(scans);
+      if (found.length === 0) return;
+      const appender = await conn.createAppender('raw_lines', 'main', 'temp');
+      for (const [line, text] of found) {
+        appender.appendBigInt(BigInt(line));
+        appender.appendVarchar(text);
+        appender.endRow();
+      }
+      appender.closeSync();
+    };
+
+    const read = staged.n + stage.rejects.length;
+    const rejected = stage.rejects.length + staged.bad + dups.conflict;
+    const loaded = staged.n - staged.bad - dups.duplicate - dups.conflict;
+    const notes = stage.unknown.length ? `ignored columns: ${stage.unknown.slice(0, 20).join(', ')}` : '';
+    const cols = storedColumns(contract).filter((c) => !c.name.startsWith('_')).map((c) => ident(c.name));
+    const clean = rows(`len(_errors) = 0${dups.duplicate + dups.conflict > 0 ? ' AND rowid + 1 NOT IN (SELECT _k FROM temp.dups)' : ''}`);
+    const rawText = stage.readRejects ? 'NULL::VARCHAR' : 'c._raw';
+    const bad = `SELECT c.rowid + 1 AS _k, ${rawText} AS _raw, _errors${lines.kept ? ', c._line' : ''} FROM temp.checked c WHERE len(_errors) > 0`;
+    await meta.hash;
+
+    const tInsert = performance.now();
+    await exec(conn, 'BEGIN TRANSACTION');
+    try {
+      const id = await insertAudit(conn, meta, { read, loaded, rejected, duplicate: dups.duplicate }, 'loaded', notes, t0);
+      await timed(opts, 'insert-rows', () =>
+        exec(conn, `INSERT INTO ${contract.table} (${cols.join(', ')}, _ingest_id, _line) SELECT ${cols.join(', ')}, ${id}, _line FROM (${lines.of(clean)})`),
+      );
+      const tRejects = performance.now();
+      await rawTextsReady();
+      await insertRejects(conn, id, meta, stage.rejects);
+      await exec(
+        conn,
+        `INSERT INTO rejected_rows
+         SELECT ${id}, $file, $source, b._line, b._errors[1].field,
+                array_to_string(list_transform(b._errors, e -> e.field || ': ' || e.reason), '; '), coalesce(b._raw, r.raw)
+         FROM (${lines.of(bad)}) b LEFT JOIN temp.raw_lines r ON r.line = b._line ORDER BY b._line`,
+        { file: meta.file, source: meta.source } as never,
+      );
+      await exec(
+        conn,
+        `INSERT INTO rejected_rows
+         SELECT ${id}, $file, $source, d._line, NULL, d.reason, coalesce(${rawText}, r.raw)
+         FROM temp.dups d JOIN temp.checked c ON c.rowid + 1 = d._k
+         LEFT JOIN temp.raw_lines r ON r.line = d._line
+         WHERE d.kind = 'conflict' ORDER BY d._line`,
+        { file: meta.file, source: meta.source } as never,
+      );
+      opts.onStep?.('insert-rejects', (performance.now() - tRejects) / 1000);
+      await timed(opts, 'commit', () => exec(conn, 'COMMIT'));
+      opts.onStep?.('insert', (performance.now() - tInsert) / 1000);
+      log(
+        `${meta.file}: ${contract.source}: ${fmt(loaded)} loaded, ${fmt(rejected)} rejected, ${fmt(dups.duplicate)} duplicates (${secs(t0)})${notes ? `; ${notes}` : ''}`,
+      );
+      return { file: meta.file, source: meta.source, format: meta.format, status: 'loaded', ingestId: id, rowsRead: read, rowsLoaded: loaded, rowsRejected: rejected, rowsDuplicate: dups.duplicate, message: notes };
+    } catch (err) {
+      await exec(conn, 'ROLLBACK').catch(() => {});
+      throw err;
+    }
   } finally {
-    await exec(conn, 'DROP TABLE IF EXISTS temp.stage; DROP TABLE IF EXISTS temp.checked; DROP TABLE IF EXISTS temp.dups; DROP TABLE IF EXISTS temp.raw_lines; DROP TABLE IF EXISTS temp.line_offsets');
+    await dropStage(conn);
+    await exec(conn, 'DROP TABLE IF EXISTS temp.checked; DROP TABLE IF EXISTS temp.dups; DROP TABLE IF EXISTS temp.dup_candidates; DROP TABLE IF EXISTS temp.raw_lines; DROP TABLE IF EXISTS temp.line_offsets; DROP TABLE IF EXISTS temp.line_buckets; DROP TABLE IF EXISTS temp.reject_lines');
   }
 }
 
+/** Rejected records whose raw text is read alongside the duplicate check (kept in memory until then). */
+const MAX_RAW_IN_MEMORY = 200_000;
+
+/**
+ * Line numbers of rows given by position `_k`: `of(sql)` adds `_line` to the rows of a query that has `_k`.
+ * When the stage kept each row's line (`kept`), queries select `_line` themselves and `of` adds nothing.
+ */
+interface LineNumbers {
+  kept: boolean;
+  of(sql: string): string;
+}
+
+/** Positions per bucket of the line-offset table: small, so that few buckets hold a CSV reject inside them. */
+const LINE_BUCKET = 64;
+
 /**
  * Line of each staged row. Named formats and JSONL know it; for CSV it follows from the row's position,
- * the header and the records DuckDB rejected before it (an ASOF join on the rejects' positions).
+ * the header and the records DuckDB rejected before it. The rejects' offsets are kept per bucket of
+ * positions, so every row finds its offset by an equi-join with a table of (rows / 64) entries: no sort
+ * of the rows, whatever their number.
  */
-async function lineNumbers(conn: DuckDBConnection, stage: StageResult): Promise<string> {
-  if (!stage.linesFromPositions) return 'v._line';
-  if (stage.rejects.length === 0) return `v._k + ${stage.headerLines}`;
+async function lineNumbers(conn: DuckDBConnection, stage: StageResult, rowCount: number): Promise<LineNumbers> {
+  if (!stage.linesFromPositions) return { kept: true, of: (sql) => sql };
+  const header = stage.headerLines;
+  if (stage.rejects.length === 0) return { kept: false, of: (sql) => `SELECT *, _k + ${header} AS _line FROM (${sql})` };
   await exec(conn, 'CREATE OR REPLACE TEMP TABLE reject_lines (line BIGINT)');
   const appender = await conn.createAppender('reject_lines', 'main', 'temp');
   for (const r of stage.rejects) {
@@ -350,22 +458,79 @@ async function lineNumbers(conn: DuckDBConnection, stage: StageResult): Promise<
     appender.endRow();
   }
   appender.closeSync();
-  // Reject j (1-based, by line) has line − headerLines − j clean rows before it.
+  // Reject j (1-based, by line) has line − header − j clean rows before it: rows at positions above
+  // `before` are j records further down the file.
   await exec(
     conn,
     `CREATE OR REPLACE TEMP TABLE line_offsets AS
      SELECT before, max(j) AS j FROM (
-       SELECT line - ${stage.headerLines} - row_number() OVER (ORDER BY line) AS before, row_number() OVER (ORDER BY line) AS j
+       SELECT line - ${header} - row_number() OVER (ORDER BY line) AS before, row_number() OVER (ORDER BY line) AS j
        FROM (SELECT DISTINCT line FROM temp.reject_lines)) GROUP BY before`,
   );
-  return `v._k + ${stage.headerLines} + coalesce(o.j, 0)`;
+  // Bucket b holds positions b·B+1 … (b+1)·B: `base` counts the rejects before the bucket, `befores`/`js` the
+  // (rare) ones inside it.
+  const B = LINE_BUCKET;
+  await exec(
+    conn,
+    `CREATE OR REPLACE TEMP TABLE line_buckets AS
+     WITH buckets AS (SELECT range AS bucket FROM range(0, ${Math.floor(rowCount / B) + 1})),
+     inside AS (
+       SELECT (before - 1) // ${B} AS bucket, list(before ORDER BY before) AS befores, list(j ORDER BY before) AS js
+       FROM temp.line_offsets WHERE before >= 1 GROUP BY 1
+     )
+     SELECT b.bucket, coalesce(o.j, 0) AS base, i.befores, i.js
+     FROM buckets b
+     ASOF LEFT JOIN temp.line_offsets o ON b.bucket * ${B} >= o.before
+     LEFT JOIN inside i ON i.bucket = b.bucket`,
+  );
+  const offset = `CASE WHEN lb.befores IS NULL THEN lb.base
+    ELSE greatest(lb.base, coalesce(list_max(list_transform(list_filter(list_zip(lb.befores, lb.js), p -> p[1] < x._k), p -> p[2])), 0)) END`;
+  return {
+    kept: false,
+    of: (sql) => `SELECT x.*, x._k + ${header} + ${offset} AS _line FROM (${sql}) x JOIN temp.line_buckets lb ON lb.bucket = (x._k - 1) // ${B}`,
+  };
+}
+
+/**
+ * SELECT of checked rows (those matching `where`) with their position `_k` and every stored column of the
+ * contract: local times are worked out again from the UTC ones, which is cheaper than keeping both, and codes
+ * turned back into text.
+ */
+function checkedRows(contract: Contract, timezone: string, withLine: boolean): (where: string) => string {
+  const cols = storedColumns(contract)
+    .filter((c) => !c.name.startsWith('_'))
+    .map((c) => {
+      const field = contract.fields.find((f) => f.name === c.name);
+      if (field?.type === 'timestamp') return `${utcToWallClock(ident(`${c.name}_utc`), timezone)} AS ${ident(c.name)}`;
+      if (field?.type === 'code' && field.codes?.length) return `${ident(c.name)}::VARCHAR AS ${ident(c.name)}`;
+      return ident(c.name);
+    });
+  return (where) => `SELECT rowid + 1 AS _k, ${withLine ? '_line, ' : ''}${cols.join(', ')} FROM temp.checked WHERE ${where}`;
 }
 
 /**
  * Rows whose key was seen before, in this file or in the table: `duplicate` when every value is the same
  * (removed and counted), `conflict` when not (rejected, naming the first row and the fields that differ).
+ * Keys are first grouped by their hash, so only rows whose key hash repeats are compared in full.
  */
-async function findDuplicates(conn: DuckDBConnection, contract: Contract): Promise<void> {
+/** Hash of a row's key, kept as `_h` in temp.checked; a timestamp key is hashed in UTC (the same instants as the wall clock within one file). */
+function keyHash(contract: Contract): string {
+  const timeFields = new Set(contract.fields.filter((f) => f.type === 'timestamp').map((f) => f.name));
+  return `hash(${contract.key.map((k) => ident(timeFields.has(k) ? `${k}_utc` : k)).join(', ')})`;
+}
+
+/** Stores in temp.dup_candidates the clean rows whose key hash occurs more than once; returns how many. */
+async function duplicateCandidates(conn: DuckDBConnection, lines: LineNumbers, rows: (where: string) => string): Promise<number> {
+  await exec(
+    conn,
+    `CREATE OR REPLACE TEMP TABLE dup_candidates AS
+     WITH repeated_hash AS (SELECT _h FROM temp.checked WHERE len(_errors) = 0 GROUP BY 1 HAVING count(*) > 1)
+     ${lines.of(rows(`len(_errors) = 0 AND _h IN (SELECT _h FROM repeated_hash)`))}`,
+  );
+  return (await queryOne<{ n: number }>(conn, 'SELECT count(*) AS n FROM temp.dup_candidates'))!.n;
+}
+
+async function findDuplicates(conn: DuckDBConnection, contract: Contract, lines: LineNumbers, rows: (where: string) => string): Promise<{ duplicate: number; conflict: number }> {
   const key = contract.key.map(ident);
   const content = storedColumns(contract).filter((c) => !c.name.startsWith('_') && !c.name.endsWith('_utc')).map((c) => c.name);
   const hash = (alias: string) => `hash(${content.map((c) => `${alias}.${ident(c)}`).join(', ')})`;
@@ -377,23 +542,27 @@ async function findDuplicates(conn: DuckDBConnection, contract: Contract): Promi
   await exec(
     conn,
     `CREATE OR REPLACE TEMP TABLE dups AS
-     WITH ok AS (SELECT * FROM temp.checked WHERE len(_errors) = 0),
-     repeated AS (SELECT ${key.join(', ')}, min(_k) AS first_k FROM ok GROUP BY ALL HAVING count(*) > 1),
+     WITH candidates AS (SELECT * FROM temp.dup_candidates),
+     repeated AS (SELECT ${key.join(', ')}, min(_k) AS first_k FROM candidates GROUP BY ALL HAVING count(*) > 1),
      in_file AS (
        SELECT later._k, later._line,
          CASE WHEN ${hash('later')} = ${hash('first')} THEN 'duplicate' ELSE 'conflict' END AS kind,
          'conflicting duplicate: same ${keyText} as line ' || first._line || ' but different ' || ${differing('later', 'first')} AS reason
        FROM repeated r
-       JOIN ok first ON first._k = r.first_k
-       JOIN ok later ON ${on('later', 'r')} AND later._k > r.first_k
+       JOIN candidates first ON first._k = r.first_k
+       JOIN candidates later ON ${on('later', 'r')} AND later._k > r.first_k
      )${
        tableHasRows
          ? `,
+     loaded AS (
+       SELECT n.*, t._ingest_id AS t_ingest, t._line AS t_line, CASE WHEN ${hash('n')} = ${hash('t')} THEN 'duplicate' ELSE 'conflict' END AS kind,
+         ${differing('n', 't')} AS differs
+       FROM (${rows('len(_errors) = 0')}) n JOIN ${contract.table} t ON ${on('n', 't')}
+     ),
      in_table AS (
-       SELECT n._k, n._line,
-         CASE WHEN ${hash('n')} = ${hash('t')} THEN 'duplicate' ELSE 'conflict' END AS kind,
-         'conflicting duplicate: same ${keyText} as a row already loaded (ingest #' || t._ingest_id || ', line ' || t._line || ') but different ' || ${differing('n', 't')} AS reason
-       FROM ok n JOIN ${contract.table} t ON ${on('n', 't')}
+       SELECT _k, _line, kind,
+         'conflicting duplicate: same ${keyText} as a row already loaded (ingest #' || t_ingest || ', line ' || t_line || ') but different ' || differs AS reason
+       FROM (${lines.of(`SELECT _k, kind, t_ingest, t_line, differs${lines.kept ? ', _line' : ''} FROM loaded`)})
      )
      SELECT * FROM in_table
      UNION ALL SELECT * FROM in_file WHERE _k NOT IN (SELECT _k FROM in_table)`
@@ -401,6 +570,10 @@ async function findDuplicates(conn: DuckDBConnection, contract: Contract): Promi
      SELECT * FROM in_file`
      }`,
   );
+  return (await queryOne<{ duplicate: number; conflict: number }>(
+    conn,
+    `SELECT count(*) FILTER (WHERE kind = 'duplicate') AS duplicate, count(*) FILTER (WHERE kind = 'conflict') AS conflict FROM temp.dups`,
+  ))!;
 }
 
 async function insertRejects(conn: DuckDBConnection, id: number, meta: FileMeta, rejects: readonly StageReject[]): Promise<void> {

@@ -38,6 +38,13 @@ export interface StageResult {
   linesFromPositions: boolean;
   /** Quote character of a delimited file, for finding raw records later. */
   quote: string | null;
+  /** Field delimiter of a delimited file (a quote opens a quoted field only right after one). */
+  delimiter?: string | null;
+  /**
+   * Set when the stage is a view over the file (CSV), read by the validation query itself: the records the
+   * reader rejected are known once it has run, and this returns them (adding them to `rejects` is up to the caller).
+   */
+  readRejects?: () => Promise<StageReject[]>;
 }
 
 /** An input problem that stops the whole file, with the line it was found on. */
@@ -53,7 +60,17 @@ export class FileError extends Error {
 
 async function createStage(conn: DuckDBConnection, fields: readonly string[]): Promise<void> {
   const cols = ['_line BIGINT', '_raw VARCHAR', ...fields.map((f) => `${ident(f)} VARCHAR`)];
-  await exec(conn, `CREATE OR REPLACE TEMP TABLE stage (${cols.join(', ')})`);
+  await dropStage(conn);
+  await exec(conn, `CREATE TEMP TABLE stage (${cols.join(', ')})`);
+}
+
+/** Drops the stage, a table or (for CSV) a view over the file. */
+export async function dropStage(conn: DuckDBConnection): Promise<void> {
+  const kinds = await queryRows<{ kind: string }>(
+    conn,
+    `SELECT 'TABLE' AS kind FROM duckdb_tables() WHERE temporary AND table_name = 'stage' UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = 'stage'`,
+  );
+  for (const { kind } of kinds) await exec(conn, `DROP ${kind} IF EXISTS temp.stage`);
 }
 
 function requiredMissing(contract: Contract, present: Set<string>): string[] {
@@ -63,11 +80,12 @@ function requiredMissing(contract: Contract, present: Set<string>): string[] {
 const csvErrorText: Record<string, string> = {
   'MISSING COLUMNS': 'too few fields',
   'TOO MANY COLUMNS': 'too many fields',
-  'UNQUOTED VALUE': 'stray quote inside an unquoted field',
+  'UNQUOTED VALUE': 'text after the closing quote of a quoted field',
   'UNTERMINATED QUOTES': 'unterminated quoted field (truncated line?)',
   'LINE SIZE OVER MAXIMUM': `line longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB`,
   'INVALID UNICODE': 'invalid UTF-8 bytes (if the file is GB18030, pass --encoding gb18030)',
-  'INVALID ENCODING': 'invalid bytes for the file encoding',
+  // DuckDB reads UTF-8 here (other encodings are transcoded first), so a bad encoding is bad UTF-8.
+  'INVALID ENCODING': 'invalid UTF-8 bytes (if the file is GB18030, pass --encoding gb18030)',
 };
 
 const DELIMITERS = [',', '\t', ';', '|'];
@@ -124,9 +142,10 @@ export async function stageCsv(conn: DuckDBConnection, path: string, contract: C
   const delim = delimiter ?? detectDelimiter(headerLine);
   const quote = '"';
   const headers = splitHeader(headerLine, delim, quote);
-  // Explicit columns: no sniffing, so a file whose later rows are broken still reads its good rows.
+  // Explicit columns: no sniffing, so a file whose later rows are broken still reads its good rows. The read
+  // buffer is one maximal line (DuckDB's default is 16 of them: 512 MiB per buffer at this line size).
   const columns = headers.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
-  const args = `${literal(path)}, columns = {${columns}}, auto_detect = false, header = true, delim = ${literal(delim)}, quote = ${literal(quote)}, escape = ${literal(quote)}, max_line_size = ${MAX_LINE_BYTES}, null_padding = false, strict_mode = true`;
+  const args = `${literal(path)}, columns = {${columns}}, auto_detect = false, header = true, delim = ${literal(delim)}, quote = ${literal(quote)}, escape = ${literal(quote)}, max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES}, null_padding = false, strict_mode = true`;
   const { mapping, unknown } = mapHeaders(contract, headers);
   const present = new Set(mapping.keys());
   const missing = requiredMissing(contract, present);
@@ -135,30 +154,41 @@ export async function stageCsv(conn: DuckDBConnection, path: string, contract: C
     throw new FileError(1, missing[0]!, `missing required column ${missing.map((m) => `"${m}"`).join(', ')}${hint}`);
   }
   const fields = [...mapping.keys()];
-  await createStage(conn, fields);
+  await dropStage(conn);
   await exec(conn, 'DROP TABLE IF EXISTS temp.csv_rejects; DROP TABLE IF EXISTS temp.csv_scans');
-  const select = fields.map((f) => ident(`c${headers.indexOf(mapping.get(f)!)}`)).join(', ');
+  const select = fields.map((f) => `${ident(`c${headers.indexOf(mapping.get(f)!)}`)} AS ${ident(f)}`).join(', ');
+  // A view, not a copy: the validation query reads the file once, in parallel, and types it on the way.
   await exec(
     conn,
-    `INSERT INTO stage (_line, _raw, ${fields.map(ident).join(', ')})
-     SELECT NULL, NULL, ${select} FROM read_csv(${args}, store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans')`,
+    `CREATE TEMP VIEW stage AS
+     SELECT NULL::BIGINT AS _line, NULL::VARCHAR AS _raw, ${select} FROM read_csv(${args}, store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans')`,
   );
+  const readRejects = () => csvRejects(conn, headers, fields, mapping, quote);
+  return { present, unknown, rejects: [], headerLines: 1, linesFromPositions: true, quote, delimiter: delim, readRejects };
+}
+
+/** The records DuckDB's reader rejected while the stage view was read, with their line and a reason in words. */
+async function csvRejects(conn: DuckDBConnection, headers: readonly string[], fields: readonly string[], mapping: ReadonlyMap<string, string>, quote: string): Promise<StageReject[]> {
   const bad = await queryRows<{ line: number; column_name: string | null; error_type: string; csv_line: string | null; error_message: string }>(
     conn,
     `SELECT line, any_value(column_name) AS column_name, any_value(error_type) AS error_type, any_value(csv_line) AS csv_line, any_value(error_message) AS error_message
      FROM temp.csv_rejects GROUP BY line ORDER BY line`,
   );
   const rejects = bad.map((b) => {
-    const what = csvErrorText[b.error_type] ?? b.error_type.toLowerCase();
-    const detail = b.error_type.endsWith('COLUMNS') ? `: ${b.error_message.replace('Expected Number of Columns', 'expected').replace('Found', 'found')}` : '';
+    // DuckDB files both `"ab"cd` and a quote left open at the end of the file under UNQUOTED VALUE: an odd
+    // number of quotes in the record tells the second apart.
+    const type = b.error_type === 'UNQUOTED VALUE' && (b.csv_line ?? '').split(quote).length % 2 === 0 ? 'UNTERMINATED QUOTES' : b.error_type;
+    const what = csvErrorText[type] ?? type.toLowerCase();
+    const counts = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(b.error_message);
+    const detail = type.endsWith('COLUMNS') && counts ? `: expected ${counts[1]}, found ${counts[2]}` : '';
     return {
       line: b.line,
-      field: b.column_name && b.error_type !== 'TOO MANY COLUMNS' ? (fields.find((f) => `c${headers.indexOf(mapping.get(f)!)}` === b.column_name) ?? headers[Number(b.column_name.slice(1))] ?? null) : null,
+      field: b.column_name && type !== 'TOO MANY COLUMNS' ? (fields.find((f) => `c${headers.indexOf(mapping.get(f)!)}` === b.column_name) ?? headers[Number(b.column_name.slice(1))] ?? null) : null,
       reason: `${what}${detail}`,
       raw: clip(b.csv_line ?? ''),
     };
   });
-  return { present, unknown, rejects, headerLines: 1, linesFromPositions: true, quote };
+  return rejects;
 }
 
 /** Builds a field lookup for record keys (JSON keys, adapter fields): normalised alias → field. */
@@ -216,8 +246,9 @@ export async function stageJsonl(conn: DuckDBConnection, path: string, contract:
   const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
   try {
-    for await (const text of lines) {
+    for await (let text of lines) {
       line++;
+      if (line === 1 && text.startsWith('\uFEFF')) text = text.slice(1);
       if (text.trim() === '') continue;
       if (text.includes('\uFFFD')) {
         rejects.push({ line, field: null, reason: 'invalid UTF-8 bytes (if the file is GB18030, pass --encoding gb18030)', raw: clip(text) });

@@ -48,17 +48,114 @@ const OFFSET_FORMATS = ['%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%d %H:%M:%S%z', '%Y-%m-%dT
 
 const sqlList = (items: readonly string[]) => `[${items.map(literal).join(', ')}]`;
 
-/** SQL for the instant of a raw time value, as TIMESTAMPTZ, whatever its format. */
-function instantExpr(v: string, opts: ValidationOptions): string {
-  const tz = literal(opts.timezone);
+/** The common case, `YYYY-MM-DD HH:MM:SS` (or with T), is cast directly: no regex, no format list. */
+const isPlainIso = (v: string) => `(${v} LIKE '____-__-__ __:__:__' OR ${v} LIKE '____-__-__T__:__:__')`;
+
+/** Form of a raw time value: 0 none, 1 plain ISO, 2 epoch seconds, 3 epoch milliseconds, 4 ISO with offset, 5 other wall-clock formats. */
+function timeFormExpr(v: string): string {
   return `CASE
-    WHEN ${v} IS NULL THEN NULL
-    WHEN regexp_full_match(${v}, '\\d{10}(\\.\\d+)?') THEN to_timestamp(TRY_CAST(${v} AS DOUBLE))
-    WHEN regexp_full_match(${v}, '\\d{13}') THEN epoch_ms(TRY_CAST(${v} AS BIGINT))::TIMESTAMPTZ
-    WHEN regexp_matches(${v}, '(Z|[+-]\\d{2}:?\\d{2})$') AND regexp_matches(${v}, '^\\d{4}-')
-      THEN try_strptime(regexp_replace(${v}, 'Z$', '+00:00'), ${sqlList(OFFSET_FORMATS)})
-    ELSE timezone(${tz}, try_strptime(${v}, ${sqlList(naiveTimeFormats(opts.dayFirst))}))
+    WHEN ${v} IS NULL THEN 0
+    WHEN ${isPlainIso(v)} THEN 1
+    WHEN regexp_full_match(${v}, '\\d{10}(\\.\\d+)?') THEN 2
+    WHEN regexp_full_match(${v}, '\\d{13}') THEN 3
+    WHEN regexp_matches(${v}, '^\\d{4}-.*(Z|[+-]\\d{2}:?\\d{2})$') THEN 4
+    ELSE 5
+  END::UTINYINT`;
+}
+
+/** Wall-clock value (TIMESTAMP) of a raw time without an offset, else NULL. */
+function wallClockExpr(v: string, form: string, opts: ValidationOptions): string {
+  return `CASE ${form} WHEN 1 THEN TRY_CAST(${v} AS TIMESTAMP) WHEN 5 THEN try_strptime(${v}, ${sqlList(naiveTimeFormats(opts.dayFirst))}) END`;
+}
+
+/** UTC instant (as a TIMESTAMP in UTC) of a raw time that names its own instant (epoch, offset), else NULL. */
+function namedInstantExpr(v: string, form: string): string {
+  return `CASE ${form}
+    WHEN 2 THEN make_timestamp((TRY_CAST(${v} AS DOUBLE) * 1e6)::BIGINT)
+    WHEN 3 THEN make_timestamp(TRY_CAST(${v} AS BIGINT) * 1000)
+    WHEN 4 THEN make_timestamp(epoch_us(try_strptime(regexp_replace(${v}, 'Z$', '+00:00'), ${sqlList(OFFSET_FORMATS)})))
   END`;
+}
+
+/**
+ * UTC offsets of a zone between 1970 and 2070, from the platform's zone database: the offset before the
+ * first change, then each change as [UTC instant in ms, offset in seconds after it].
+ */
+interface ZoneOffsets {
+  initial: number;
+  changes: [number, number][];
+}
+
+const WINDOW_START = Date.UTC(1970, 0, 1);
+const WINDOW_END = Date.UTC(2070, 0, 1);
+const zoneCache = new Map<string, ZoneOffsets>();
+
+export function zoneOffsets(zone: string): ZoneOffsets {
+  const cached = zoneCache.get(zone);
+  if (cached) return cached;
+  const format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
+  const offsetAt = (ms: number) => {
+    const m = /GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(format.format(ms));
+    if (!m || !m[1]) return 0;
+    return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4] ?? 0));
+  };
+  const day = 86_400_000;
+  const initial = offsetAt(WINDOW_START);
+  const changes: [number, number][] = [];
+  let previous = initial;
+  for (let t = WINDOW_START + day; t < WINDOW_END; t += day) {
+    if (offsetAt(t) === previous) continue;
+    // Changes happen on whole seconds (in practice on whole minutes): bisect the day to the second.
+    let lo = t - day;
+    let hi = t;
+    while (hi - lo > 1000) {
+      const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+      if (offsetAt(mid) === previous) lo = mid;
+      else hi = mid;
+    }
+    previous = offsetAt(hi);
+    changes.push([hi, previous]);
+  }
+  const result = { initial, changes };
+  zoneCache.set(zone, result);
+  return result;
+}
+
+const timestampLiteral = (ms: number) => `TIMESTAMP '${new Date(ms).toISOString().slice(0, 23).replace('T', ' ')}'`;
+
+/** Offset (seconds) picked by comparing `v` with sorted breakpoints: a balanced tree of CASEs, so ~log2(n) comparisons. */
+function offsetTree(v: string, breaks: readonly number[], offsets: readonly number[], lo = 0, hi = offsets.length): string {
+  if (hi - lo === 1) return String(offsets[lo]);
+  const mid = (lo + hi) >> 1;
+  return `CASE WHEN ${v} < ${timestampLiteral(breaks[mid - 1]!)} THEN ${offsetTree(v, breaks, offsets, lo, mid)} ELSE ${offsetTree(v, breaks, offsets, mid, hi)} END`;
+}
+
+const shift = (v: string, seconds: string) => `make_timestamp(epoch_us(${v}) + (${seconds})::BIGINT * 1000000)`;
+
+/**
+ * UTC of a wall-clock time in the zone. Between 1970 and 2070 this is arithmetic on the zone's offsets (the
+ * per-row ICU conversion is many times slower); outside, DuckDB's ICU conversion. Both follow the same rule:
+ * a time in a spring-forward gap takes the offset before the change, an ambiguous fall-back time the offset
+ * after it (the second occurrence).
+ */
+function wallClockToUtc(v: string, zone: string): string {
+  const { initial, changes } = zoneOffsets(zone);
+  // A wall-clock time belongs to the offset after a change from the change's instant + that offset on.
+  const breaks = changes.map(([t, o]) => t + o * 1000);
+  const offsets = [initial, ...changes.map(([, o]) => o)];
+  const icu = `timezone('UTC', timezone(${literal(zone)}, ${v}))`;
+  return `CASE WHEN ${v} >= ${timestampLiteral(WINDOW_START + 86_400_000)} AND ${v} < ${timestampLiteral(WINDOW_END - 86_400_000)}
+    THEN ${shift(v, `-(${offsetTree(v, breaks, offsets)})`)} ELSE ${icu} END`;
+}
+
+/** Wall clock in the zone of a UTC instant (a TIMESTAMP in UTC); see wallClockToUtc. */
+export function utcToWallClock(v: string, zone: string): string {
+  const { initial, changes } = zoneOffsets(zone);
+  const breaks = changes.map(([t]) => t);
+  const offsets = [initial, ...changes.map(([, o]) => o)];
+  const icu = `timezone(${literal(zone)}, timezone('UTC', ${v}))`;
+  return `CASE WHEN ${v} >= ${timestampLiteral(WINDOW_START)} AND ${v} < ${timestampLiteral(WINDOW_END)}
+    THEN ${shift(v, offsetTree(v, breaks, offsets))} ELSE ${icu} END`;
 }
 
 function codeMap(field: Field, opts: ValidationOptions): string {
@@ -69,107 +166,149 @@ function codeMap(field: Field, opts: ValidationOptions): string {
   return `MAP {${entries}}`;
 }
 
+/** One way a value can be bad: `when` is SQL that is true for a bad value, `reason` SQL text saying why. */
+interface FieldError {
+  when: string;
+  reason: string;
+}
+
 interface FieldSql {
-  /** Typed value(s): [expression, column name]. */
+  /** Typed value computed once from the cleaned text, as [expression, column]; conditions refer to the column. */
+  value: [string, string] | null;
+  /** Stored column(s): [expression, column name]. */
   columns: [string, string][];
-  /** SQL producing a reason text when the value is bad, else NULL. */
-  errors: string[];
+  errors: FieldError[];
 }
 
 function fieldSql(field: Field, opts: ValidationOptions): FieldSql {
   const v = ident(`v$${field.name}`);
   const name = field.name;
   const shown = `left(${v}, 60)`;
-  const errors: string[] = [];
-  let typed: string;
+  const errors: FieldError[] = [];
+  const x = ident(`x$${name}`);
+  let value: string | null = null;
+  let typed = x;
   const columns: [string, string][] = [];
   switch (field.type) {
     case 'timestamp': {
-      const instant = ident(`t$${name}`);
-      typed = `timezone(${literal(opts.timezone)}, ${instant})`;
-      columns.push([typed, name], [`timezone('UTC', ${instant})`, `${name}_utc`]);
-      errors.push(`CASE WHEN ${v} IS NOT NULL AND ${instant} IS NULL THEN 'unparseable time "' || ${shown} || '"' END`);
+      // The UTC instant (t$) was worked out by the CTEs of validationSelect; the wall clock (w$) follows from it.
+      const utc = ident(`t$${name}`);
+      typed = ident(`w$${name}`);
+      columns.push([typed, name], [utc, `${name}_utc`]);
+      errors.push({ when: `${v} IS NOT NULL AND ${utc} IS NULL`, reason: `'unparseable time "' || ${shown} || '"'` });
       break;
     }
     case 'integer':
-      typed = `TRY_CAST(${v} AS BIGINT)`;
-      errors.push(`CASE WHEN ${v} IS NOT NULL AND ${typed} IS NULL THEN 'not an integer: "' || ${shown} || '"' END`);
+      value = `TRY_CAST(${v} AS BIGINT)`;
+      errors.push({ when: `${v} IS NOT NULL AND ${x} IS NULL`, reason: `'not an integer: "' || ${shown} || '"'` });
       break;
     case 'seconds':
-      typed = `TRY_CAST(${v} AS DOUBLE)`;
-      errors.push(`CASE WHEN ${v} IS NOT NULL AND ${typed} IS NULL THEN 'not a number of seconds: "' || ${shown} || '"' END`);
-      errors.push(`CASE WHEN ${typed} < 0 THEN 'negative duration: ' || ${v} END`);
+      value = `TRY_CAST(${v} AS DOUBLE)`;
+      errors.push({ when: `${v} IS NOT NULL AND ${x} IS NULL`, reason: `'not a number of seconds: "' || ${shown} || '"'` });
+      errors.push({ when: `${x} < 0`, reason: `'negative duration: ' || ${v}` });
       break;
     case 'number':
-      typed = `TRY_CAST(${v} AS DOUBLE)`;
-      errors.push(`CASE WHEN ${v} IS NOT NULL AND ${typed} IS NULL THEN 'not a number: "' || ${shown} || '"' END`);
+      value = `TRY_CAST(${v} AS DOUBLE)`;
+      errors.push({ when: `${v} IS NOT NULL AND ${x} IS NULL`, reason: `'not a number: "' || ${shown} || '"'` });
       break;
     case 'boolean':
-      typed = `CASE WHEN lower(${v}) IN ('true','t','1','yes','y','是') THEN true WHEN lower(${v}) IN ('false','f','0','no','n','否') THEN false END`;
-      errors.push(`CASE WHEN ${v} IS NOT NULL AND ${typed} IS NULL THEN 'not a true/false value: "' || ${shown} || '"' END`);
+      value = `CASE WHEN lower(${v}) IN ('true','t','1','yes','y','是') THEN true WHEN lower(${v}) IN ('false','f','0','no','n','否') THEN false END`;
+      errors.push({ when: `${v} IS NOT NULL AND ${x} IS NULL`, reason: `'not a true/false value: "' || ${shown} || '"'` });
       break;
     case 'code':
-      typed = `${codeMap(field, opts)}[lower(${v})]`;
-      errors.push(
-        `CASE WHEN ${v} IS NOT NULL AND ${typed} IS NULL THEN 'unknown code "' || ${shown} || '" (expected one of ${(field.codes ?? []).join(', ')})' END`,
-      );
+      value = `${codeMap(field, opts)}[lower(${v})]`;
+      errors.push({
+        when: `${v} IS NOT NULL AND ${x} IS NULL`,
+        reason: `'unknown code "' || ${shown} || '" (expected one of ${(field.codes ?? []).join(', ')})'`,
+      });
       break;
     case 'id':
       typed = v;
-      errors.push(`CASE WHEN length(${v}) > ${MAX_ID_CHARS} THEN 'identifier longer than ${MAX_ID_CHARS} characters (' || length(${v}) || ')' END`);
+      errors.push({ when: `length(${v}) > ${MAX_ID_CHARS}`, reason: `'identifier longer than ${MAX_ID_CHARS} characters (' || length(${v}) || ')'` });
       break;
     case 'text':
       typed = v;
-      errors.push(`CASE WHEN strlen(${v}) > ${MAX_TEXT_BYTES} THEN 'text longer than ${MAX_TEXT_BYTES} bytes (' || strlen(${v}) || ' bytes)' END`);
+      errors.push({ when: `strlen(${v}) > ${MAX_TEXT_BYTES}`, reason: `'text longer than ${MAX_TEXT_BYTES} bytes (' || strlen(${v}) || ' bytes)'` });
       break;
   }
-  if (field.min !== undefined) errors.push(`CASE WHEN ${typed} < ${field.min} THEN 'below minimum ${field.min}: ' || ${v} END`);
-  if (field.max !== undefined) errors.push(`CASE WHEN ${typed} > ${field.max} THEN 'above maximum ${field.max}: ' || ${v} END`);
-  if (field.required) errors.unshift(`CASE WHEN ${v} IS NULL THEN 'missing required value' END`);
+  if (field.min !== undefined) errors.push({ when: `${typed} < ${field.min}`, reason: `'below minimum ${field.min}: ' || ${v}` });
+  if (field.max !== undefined) errors.push({ when: `${typed} > ${field.max}`, reason: `'above maximum ${field.max}: ' || ${v}` });
+  // A required field with a default is filled by the default, never missing.
+  if (field.required && !field.default) errors.unshift({ when: `${v} IS NULL`, reason: `'missing required value'` });
   if (columns.length === 0) columns.push([field.default ? `coalesce(${typed}, ${field.default})` : typed, name]);
   else if (field.default) columns[0] = [`coalesce(${typed}, ${field.default})`, name];
-  return { columns, errors };
+  return { value: value === null ? null : [value, `x$${name}`], columns, errors };
 }
+
+/** True when any of the conditions holds (NULL counts as false). */
+const anyOf = (conditions: readonly string[]) => (conditions.length ? conditions.map((c) => `coalesce(${c}, false)`).join(' OR ') : 'false');
+
+/** The {field, reason} list of the errors that hold. */
+const errorList = (errors: readonly { field: string; when: string; reason: string }[]) =>
+  `list_filter([${errors.map((e) => `{'field': ${literal(e.field)}, 'reason': CASE WHEN ${e.when} THEN ${e.reason} END}`).join(',\n      ')}], e -> e.reason IS NOT NULL)`;
+
+const NO_ERRORS = `[]::STRUCT(field VARCHAR, reason VARCHAR)[]`;
 
 /**
  * SELECT that types and validates `stageTable` (columns `_line`, `_raw` and one VARCHAR per field present in
  * `present`; absent fields are NULL). Output columns: `_k` (the row's position in the stage table, from 1),
- * `_line`, `_raw`, every stored column of the contract, and `_errors`.
+ * `_line`, `_raw`, every stored column of the contract, and `_errors`. Clean rows, nearly all of them, only
+ * evaluate the error conditions; the list of reasons is built for bad rows alone.
  */
 export function validationSelect(contract: Contract, stageTable: string, present: ReadonlySet<string>, opts: ValidationOptions): string {
-  const nullTokens = sqlList(NULL_TOKENS);
-  // Level 1: trimmed text, empty tokens → NULL; timestamps parsed to instants once.
-  const level1 = contract.fields.map((f) => {
-    const raw = present.has(f.name) ? `CASE WHEN trim(${ident(f.name)}) IN ${nullTokens.replace('[', '(').replace(/]$/, ')')} THEN NULL ELSE trim(${ident(f.name)}) END` : 'NULL::VARCHAR';
+  const nullTokens = NULL_TOKENS.map(literal).join(', ');
+  // Trimming copies the text, so only values that start or end with a space are trimmed.
+  const cleaned = contract.fields.map((f) => {
+    const c = ident(f.name);
+    const raw = present.has(f.name)
+      ? `CASE WHEN ${c} IN (${nullTokens}) THEN NULL WHEN ascii(${c}) = 32 OR ends_with(${c}, ' ') THEN CASE WHEN trim(${c}) IN (${nullTokens}) THEN NULL ELSE trim(${c}) END ELSE ${c} END`
+      : 'NULL::VARCHAR';
     return `${raw} AS ${ident(`v$${f.name}`)}`;
   });
-  const instants = contract.fields
-    .filter((f) => f.type === 'timestamp')
-    .map((f) => `${instantExpr(ident(`v$${f.name}`), opts)} AS ${ident(`t$${f.name}`)}`);
+  const times = contract.fields.filter((f) => f.type === 'timestamp').map((f) => f.name);
+  const col = (prefix: string, name: string) => ident(`${prefix}$${name}`);
+  // Timestamps in four steps: form of the text → wall clock or named instant → UTC instant → wall clock.
+  const forms = times.map((n) => `${timeFormExpr(col('v', n))} AS ${col('f', n)}`);
+  const parsed = times.flatMap((n) => [
+    `${wallClockExpr(col('v', n), col('f', n), opts)} AS ${col('l', n)}`,
+    `${namedInstantExpr(col('v', n), col('f', n))} AS ${col('u', n)}`,
+  ]);
+  const utc = times.map((n) => `coalesce(${col('u', n)}, ${wallClockToUtc(col('l', n), opts.timezone)}) AS ${col('t', n)}`);
+  const wall = times.map((n) => `${utcToWallClock(col('t', n), opts.timezone)} AS ${col('w', n)}`);
   const perField = contract.fields.map((f) => ({ f, sql: fieldSql(f, opts) }));
+  const values = perField.flatMap(({ sql }) => (sql.value ? [`${sql.value[0]} AS ${ident(sql.value[1])}`] : []));
   const typedCols = perField.flatMap(({ sql }) => sql.columns.map(([e, n]) => `${e} AS ${ident(n)}`));
-  const fieldErrors = perField.flatMap(({ f, sql }) => sql.errors.map((e) => `{'field': ${literal(f.name)}, 'reason': ${e}}`));
-  const checkErrors = contract.checks.map(
-    (c) => `{'field': ${literal(c.field)}, 'reason': CASE WHEN ${c.when} THEN ${literal(c.reason)} END}`,
-  );
+  const fieldErrors = perField.flatMap(({ f, sql }) => sql.errors.map((e) => ({ field: f.name, ...e })));
+  const checkErrors = contract.checks.map((c) => ({ field: c.field, when: c.when, reason: literal(c.reason) }));
   const stored = storedColumns(contract)
     .filter((c) => !c.name.startsWith('_'))
     .map((c) => ident(c.name));
+  // Row checks compare instants: a timestamp's name means its UTC value there (its wall clock is "w$name"), so
+  // a contact across the autumn change is in order, and a query that keeps only UTC times never works out the
+  // wall clock.
+  const judged = times.length
+    ? `SELECT * REPLACE (${times.map((n) => `${ident(`${n}_utc`)} AS ${ident(n)}`).join(', ')}), ${times.map((n) => `${ident(n)} AS ${col('w', n)}`).join(', ')} FROM typed`
+    : 'SELECT * FROM typed';
+  const output = new Set(times);
+  const storedOut = stored.map((c, i) => {
+    const name = storedColumns(contract).filter((x) => !x.name.startsWith('_'))[i]!.name;
+    return output.has(name) ? `${col('w', name)} AS ${c}` : c;
+  });
+  const step = (name: string, exprs: string[], from: string) =>
+    exprs.length ? `, ${name} AS (\n  SELECT *, ${exprs.join(',\n    ')}\n  FROM ${from}\n)` : `, ${name} AS (SELECT * FROM ${from})`;
   return `
 WITH cleaned AS (
-  SELECT rowid + 1 AS _k, _line, _raw, ${level1.join(',\n    ')}
+  SELECT rowid + 1 AS _k, _line, _raw, ${cleaned.join(',\n    ')}
   FROM ${stageTable}
-), parsed AS (
-  SELECT *${instants.length ? ',\n    ' + instants.join(',\n    ') : ''}
-  FROM cleaned
-), typed AS (
+)${step('formed', forms, 'cleaned')}${step('parsed', parsed, 'formed')}${step('instants', utc, 'parsed')}${step('clocks', wall, 'instants')}${step('valued', values, 'clocks')}, typed AS (
   SELECT _k, _line, _raw,
     ${typedCols.join(',\n    ')},
-    list_filter([${fieldErrors.join(',\n      ')}], e -> e.reason IS NOT NULL) AS _field_errors
-  FROM parsed
+    CASE WHEN ${anyOf(fieldErrors.map((e) => e.when))} THEN ${errorList(fieldErrors)} ELSE ${NO_ERRORS} END AS _field_errors
+  FROM valued
 )
-SELECT _k, _line, _raw, ${stored.join(', ')},
+SELECT _k, _line, _raw, ${storedOut.join(', ')},
   CASE WHEN len(_field_errors) > 0 THEN _field_errors
-       ELSE list_filter([${checkErrors.join(', ') || "{'field': NULL::VARCHAR, 'reason': NULL::VARCHAR}"}], e -> e.reason IS NOT NULL) END AS _errors
-FROM typed`;
+       WHEN ${anyOf(checkErrors.map((e) => e.when))} THEN ${checkErrors.length ? errorList(checkErrors) : NO_ERRORS}
+       ELSE ${NO_ERRORS} END AS _errors
+FROM (${judged})`;
 }

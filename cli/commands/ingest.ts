@@ -19,9 +19,12 @@ options:
   --encoding ENC       utf-8 or gb18030 (default: detected)
   --day-first          read 01/02/2024 as 1 February (default: month first)
   --option KEY=VALUE   setting of a named format (repeatable)
+  --memory-limit SIZE  DuckDB memory limit while ingesting, e.g. 3GB or 500MB (default: 3GB); what does not
+                       fit spills to a temporary folder beside the database
   --config FILE        JSON configuration (default: $CCMART_CONFIG or built-in defaults)
 
-exit code: 0 when every file was read (rows may still be rejected), 1 when a file could not be read.`;
+exit code: 0 when every file was read (rows may still be rejected), 1 when a file could not be read,
+2 for a bad flag or a missing file.`;
 
 const command: Command = {
   name: 'ingest',
@@ -39,6 +42,7 @@ const command: Command = {
         encoding: { type: 'string' },
         'day-first': { type: 'boolean' },
         option: { type: 'string', multiple: true },
+        'memory-limit': { type: 'string', default: '3GB' },
         config: { type: 'string' },
       },
       usage,
@@ -49,6 +53,8 @@ const command: Command = {
     if (values.encoding && !encodings.includes(values.encoding.toLowerCase() as Encoding)) throw new UserError(`--encoding: expected utf-8 or gb18030, got "${values.encoding}"`);
     const delimiter = values.delimiter === '\\t' || values.delimiter === 'tab' ? '\t' : values.delimiter;
     if (delimiter !== undefined && delimiter.length !== 1) throw new UserError(`--delimiter: expected one character, got "${values.delimiter}"`);
+    const memoryLimit = values['memory-limit'];
+    if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) throw new UserError(`--memory-limit: expected a size such as 3GB or 500MB, got "${memoryLimit}"`);
     const formatOptions: Record<string, string> = {};
     for (const o of values.option ?? []) {
       const eq = o.indexOf('=');
@@ -62,6 +68,8 @@ const command: Command = {
     const db = await openDatabase(values.db);
     let failed = 0;
     try {
+      // Bounds memory on large files: DuckDB spills the staged and checked rows to disk beyond this.
+      await db.conn.run(`SET memory_limit = '${memoryLimit}'`);
       for (const path of positionals) {
         const results = await ingestPath(db.conn, path, {
           source: values.source as Source | undefined,

@@ -1,7 +1,9 @@
 /**
  * Finds the text of given records (by record number, 1 = first line) in a delimited or line-based file,
- * for the `raw` column of rejected rows. A record ends at a newline outside quotes, the way DuckDB's CSV
- * reader counts them, so record numbers agree with DuckDB's reject lines.
+ * for the `raw` column of rejected rows. A record ends at a newline outside a quoted field, the way DuckDB's
+ * CSV reader counts them, so record numbers agree with DuckDB's reject lines. A quote opens a quoted field
+ * only at the start of a field (elsewhere it is a plain character); inside one, a doubled quote is a quote
+ * and a single quote closes the field.
  */
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
@@ -9,18 +11,32 @@ import { isGzip } from './encoding.ts';
 
 export const MAX_RAW_CHARS = 4096;
 
+const enum State {
+  FieldStart,
+  Unquoted,
+  Quoted,
+  /** A quote seen inside a quoted field: a second quote makes it a literal quote, anything else closes the field. */
+  QuoteInQuoted,
+}
+
 export async function readRecords(
   path: string,
   wanted: ReadonlySet<number>,
   quote: string | null,
   onRecord: (line: number, text: string) => void,
+  delimiter: string | null = ',',
+  chunkBytes = 1 << 20,
 ): Promise<void> {
   if (wanted.size === 0) return;
-  let maxWanted = 0;
-  for (const w of wanted) if (w > maxWanted) maxWanted = w;
+  // Wanted records in order: the next one is compared with each record instead of a set lookup per record.
+  const order = [...wanted].sort((a, b) => a - b);
+  let nextIndex = 0;
+  let next = order[0]!;
+  const maxWanted = order[order.length - 1]!;
   const q = quote ? quote.charCodeAt(0) : -1;
+  const d = delimiter ? delimiter.charCodeAt(0) : -1;
   let record = 1;
-  let inQuote = false;
+  let state = State.FieldStart;
   let current: Buffer[] = [];
   let currentLen = 0;
   const keep = (part: Buffer) => {
@@ -30,28 +46,68 @@ export async function readRecords(
     }
   };
   const finish = () => {
-    if (wanted.has(record)) onRecord(record, clip(Buffer.concat(current).toString('utf8')));
+    if (record === next) {
+      onRecord(record, clip(Buffer.concat(current).toString('utf8')));
+      next = order[++nextIndex] ?? Infinity;
+    }
     record++;
     current = [];
     currentLen = 0;
   };
-  const stream = isGzip(path) ? createReadStream(path).pipe(createGunzip()) : createReadStream(path);
+  const stream = isGzip(path) ? createReadStream(path, { highWaterMark: chunkBytes }).pipe(createGunzip()) : createReadStream(path, { highWaterMark: chunkBytes });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     let start = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i]!;
-      if (b === q) inQuote = !inQuote;
-      else if (b === 0x0a && !inQuote) {
-        if (wanted.has(record)) keep(chunk.subarray(start, i));
-        finish();
-        start = i + 1;
-        if (record > maxWanted) {
-          stream.destroy();
-          return;
+    let i = 0;
+    const n = chunk.length;
+    // Next quote at or after i, searched again only once passed (quotes may be rare and far apart).
+    let nextQuote = -2;
+    const quoteFrom = (from: number) => {
+      if (q < 0) return -1;
+      if (nextQuote !== -1 && nextQuote < from) nextQuote = chunk.indexOf(q, from);
+      return nextQuote;
+    };
+    while (i < n) {
+      if (state === State.Quoted) {
+        // Inside quotes only the next quote matters.
+        const qi = quoteFrom(i);
+        if (qi < 0) break;
+        state = State.QuoteInQuoted;
+        i = qi + 1;
+        continue;
+      }
+      if (state === State.QuoteInQuoted) {
+        if (chunk[i] === q) {
+          state = State.Quoted;
+          i++;
+          continue;
         }
+        state = State.Unquoted; // closed; what follows up to the delimiter stays in the field
+      }
+      // Outside quotes: jump to the next newline unless a quote comes first.
+      const nl = chunk.indexOf(0x0a, i);
+      const qi = quoteFrom(i);
+      if (qi >= 0 && (nl < 0 || qi < nl)) {
+        // A quote opens a quoted field only at the start of a field.
+        const atFieldStart: boolean = qi === i ? state === State.FieldStart : chunk[qi - 1] === d;
+        state = atFieldStart ? State.Quoted : State.Unquoted;
+        i = qi + 1;
+        continue;
+      }
+      if (nl < 0) {
+        if (n > i) state = chunk[n - 1] === d ? State.FieldStart : State.Unquoted;
+        break;
+      }
+      if (record === next) keep(chunk.subarray(start, nl));
+      finish();
+      start = nl + 1;
+      i = nl + 1;
+      state = State.FieldStart;
+      if (record > maxWanted) {
+        stream.destroy();
+        return;
       }
     }
-    if (wanted.has(record)) keep(chunk.subarray(start));
+    if (record === next) keep(chunk.subarray(start));
   }
   if (current.length) finish();
 }
