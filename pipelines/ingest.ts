@@ -3,9 +3,9 @@
  * writes the clean rows, the rejected rows and the audit row. Rows read = loaded + rejected + duplicates.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { extname, join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Contract, type Source, contracts, storedColumns } from './contracts.ts';
 import { utcToWallClock, validationSelect } from './validate.ts';
@@ -17,6 +17,7 @@ import { readRecords } from './readers/records.ts';
 import { FileError, type StageReject, type StageResult, collectAdapterOutput, dropStage, stageAdapterRows, stageCsv, stageJsonl, stageParquet } from './stage.ts';
 import { adapterFor } from './adapters/index.ts';
 import { loadCodeMappings } from './codes.ts';
+import type { Config } from '../core/config.ts';
 
 export type InputFormat = 'csv' | 'jsonl' | 'parquet';
 
@@ -31,6 +32,8 @@ export interface IngestOptions {
   encoding?: Encoding;
   /** Format-specific settings for named formats. */
   formatOptions?: Record<string, string>;
+  /** The configuration, for named formats whose defaults come from it (e.g. the IVR self-service rule). */
+  config?: Config;
   log?: (message: string) => void;
   /** Receives the duration of each step (hash, stage, validate, duplicates, raw-records, insert), for profiling. */
   onStep?: (step: string, seconds: number) => void;
@@ -55,6 +58,28 @@ export function guessFormat(path: string): InputFormat | null {
   if (['.jsonl', '.ndjson', '.json'].includes(ext)) return 'jsonl';
   if (ext === '.parquet') return 'parquet';
   return null;
+}
+
+/** Files under a folder, recursively, in a stable order. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(full));
+    else if (entry.isFile()) out.push(full);
+  }
+  return out;
+}
+
+/** SHA-256 over a folder's files (relative paths and contents), so a folder format is not loaded twice either. */
+export async function hashFolder(dir: string): Promise<{ hash: string; bytes: number }> {
+  const h = createHash('sha256');
+  let bytes = 0;
+  for (const file of filesUnder(dir)) {
+    h.update(`${relative(dir, file)}\0${await hashFile(file)}\n`);
+    bytes += statSync(file).size;
+  }
+  return { hash: h.digest('hex'), bytes };
 }
 
 export async function hashFile(path: string): Promise<string> {
@@ -88,14 +113,15 @@ export async function ingestPath(conn: DuckDBConnection, path: string, opts: Ing
   }
   const isDir = statSync(path).isDirectory();
   if (isDir && !adapter) throw new UserError(`${path}: is a folder; only named formats read folders`);
-  const bytes = isDir ? 0 : statSync(path).size;
+  const folder = isDir ? await hashFolder(path) : null;
+  const bytes = folder ? folder.bytes : statSync(path).size;
   const sourcesOfFile: readonly Source[] = adapter ? adapter.sources : [requireSource(opts.source, path)];
   const loadedBefore = `format = $format AND status IN ('loaded', 'empty') AND source IN (${sourcesOfFile.map(literal).join(', ')})`;
   // Only a file of the same size can repeat a loaded one: then the hash decides before anything is read;
   // otherwise the file is hashed while it is loaded.
-  const hashing = isDir ? Promise.resolve(`dir:${path}`) : timed(opts, 'hash', () => hashFile(path));
+  const hashing = folder ? Promise.resolve(folder.hash) : timed(opts, 'hash', () => hashFile(path));
   hashing.catch(() => {}); // awaited below or by the audit insert
-  const sameSize = !isDir && (await queryOne(conn, `SELECT 1 AS x FROM ingest_audit WHERE bytes = $bytes AND ${loadedBefore} LIMIT 1`, { bytes, format } as never));
+  const sameSize = !!(await queryOne(conn, `SELECT 1 AS x FROM ingest_audit WHERE bytes = $bytes AND ${loadedBefore} LIMIT 1`, { bytes, format } as never));
   const already = sameSize
     ? await queryOne<{ ingest_id: number }>(conn, `SELECT ingest_id FROM ingest_audit WHERE content_hash = $hash AND ${loadedBefore} ORDER BY ingest_id LIMIT 1`, {
         hash: await hashing,
@@ -115,7 +141,7 @@ export async function ingestPath(conn: DuckDBConnection, path: string, opts: Ing
     log(`${path}: reading as ${adapter.name}…`);
     let bySource;
     try {
-      bySource = await collectAdapterOutput(adapter.read(path, { timezone: opts.timezone, options: opts.formatOptions ?? {} }));
+      bySource = await collectAdapterOutput(adapter.read(path, { timezone: opts.timezone, options: opts.formatOptions ?? {}, config: opts.config }));
     } catch (err) {
       const e = err as Error;
       const result = await recordFailure(conn, { ...base, source: sourcesOfFile[0]!, encoding: 'utf-8' }, e instanceof FileError ? e : new FileError(0, null, e.message), t0);
@@ -128,7 +154,8 @@ export async function ingestPath(conn: DuckDBConnection, path: string, opts: Ing
       const stage = await stageAdapterRows(conn, contract, rows);
       results.push(await validateAndLoad(conn, contract, stage, { ...base, source, encoding: 'utf-8', readPath: path }, opts, t0));
     }
-    if (results.length === 0) log(`${path}: the ${adapter.name} reader found no records`);
+    // A file with no records is recorded like an empty CSV: the audit shows it was seen.
+    if (results.length === 0) return [await recordEmpty(conn, { ...base, source: sourcesOfFile[0]!, encoding: 'utf-8' }, t0, log)];
     return results;
   }
 

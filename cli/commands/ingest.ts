@@ -79,6 +79,7 @@ const command: Command = {
           delimiter,
           encoding: values.encoding?.toLowerCase() as Encoding | undefined,
           formatOptions,
+          config,
           log: (m) => console.log(m),
         });
         for (const r of results) if (r.status === 'failed') {

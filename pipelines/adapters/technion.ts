@@ -35,7 +35,7 @@ export const technion: Adapter = {
 
 async function* readTechnion(path: string, ctx: AdapterContext): AsyncGenerator<AdapterOutput> {
   checkOptions('technion', ctx.options, ['ivr-self-service-min-seconds']);
-  const selfServiceMin = numberOption(ctx.options, 'ivr-self-service-min-seconds', defaultConfig.ivrSelfServiceMinSeconds);
+  const selfServiceMin = numberOption(ctx.options, 'ivr-self-service-min-seconds', (ctx.config ?? defaultConfig).ivrSelfServiceMinSeconds);
   for await (const { line, text } of readLines(path)) {
     if (text.trim() === '') continue;
     const cols = text.split('\t').map((c) => c.trim());

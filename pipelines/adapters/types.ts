@@ -4,6 +4,7 @@
  * duplicate handling, rejection and audit as the generic CSV/JSONL/Parquet input.
  */
 import type { Source } from '../contracts.ts';
+import type { Config } from '../../core/config.ts';
 
 /** A canonical row produced from the input. */
 export interface AdapterRow {
@@ -37,6 +38,8 @@ export interface AdapterContext {
   timezone: string;
   /** `--option key=value` pairs given on the command line, for format-specific settings. */
   options: Readonly<Record<string, string>>;
+  /** The configuration in force, where a format takes defaults from it (absent: the built-in defaults). */
+  config?: Config;
 }
 
 export interface Adapter {
