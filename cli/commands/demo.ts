@@ -12,7 +12,7 @@ the first whole week of the forecast, then serves the API and dashboards on 127.
 
 const command: Command = {
   name: 'demo',
-  summary: 'generate demo logs, ingest, build, forecast and serve the dashboards (npm start)',
+  summary: 'generate demo logs, ingest, build, forecast, schedule and serve the dashboards (npm start)',
   usage,
   async run(argv) {
     const { values } = parseFlags(

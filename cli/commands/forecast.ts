@@ -41,7 +41,7 @@ const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ?
 
 const command: Command = {
   name: 'forecast',
-  summary: 'forecast interval volume and AHT of a queue from a history CSV (auto method choice by backtest)',
+  summary: 'forecast interval volume and AHT with staffing from the marts (--db) or from a history CSV (--history)',
   usage,
   async run(argv) {
     const { values } = parseFlags(
