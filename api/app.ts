@@ -31,6 +31,7 @@ import { kpisDoc, kpisRouter } from './routes/kpis.ts';
 import { metaDoc, metaRouter } from './routes/meta.ts';
 import { pagesRouter } from './routes/pages.ts';
 import { specDoc, specListDoc, specRoutes } from './routes/specs.ts';
+import { coverageDoc, coverageRouter, scheduleDoc, scheduleRouter } from './routes/schedule.ts';
 import { sqlDoc, sqlRouter } from './routes/sql.ts';
 import { staffingDoc, staffingRouter } from './routes/staffing.ts';
 import { ticketsDoc, ticketsRouter } from './routes/tickets.ts';
@@ -49,6 +50,8 @@ export const routeDocs: RouteDoc[] = [
   agentsDoc,
   forecastDoc,
   staffingDoc,
+  scheduleDoc,
+  coverageDoc,
   whatifDoc,
   catalogDoc,
   sqlDoc,
@@ -137,6 +140,8 @@ export function createApp(opts: AppOptions): ApiApp {
   app.route('/api/agents', agentsRouter(deps));
   app.route('/api/forecast', forecastRouter(deps));
   app.route('/api/staffing', staffingRouter(deps));
+  app.route('/api/schedule', scheduleRouter(deps));
+  app.route('/api/coverage', coverageRouter(deps));
   app.route('/api/whatif', whatifRouter(deps));
   app.route('/api/catalog', catalogRouter(deps));
   app.route('/api/sql', sqlRouter(deps));

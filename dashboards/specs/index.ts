@@ -6,9 +6,11 @@ import { z } from 'zod';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Lang } from '../i18n.ts';
 import { breakpointBarsSpec } from './breakpoints.ts';
+import { coverageChart } from './coverage.ts';
 import { fcrByChannelSpec, flowMatrixSpec, topTransitionsSpec } from './journeys.ts';
 import { tileMetrics } from './metrics.ts';
 import { channelMixSpec, intervalHeatmapSpec, kpiTrendSpec, worstQueueDaysSpec } from './overview.ts';
+import { MAX_GANTT_AGENTS, scheduleGantt } from './schedule.ts';
 import { agentSeries, forecastActualSpec, requiredAgentsSpec, type AgentSeries } from './workforce.ts';
 
 const target = z.coerce.number().finite().min(0).max(1_000_000).optional();
@@ -87,6 +89,16 @@ export const charts = {
       points: z.enum(['true', 'false']).optional(),
     }),
     build: (p, lang) => requiredAgentsSpec({ lang, series: p.series, from: p.from, to: p.to, points: p.points === 'true' }),
+  }),
+  coverage: chart({
+    summary: 'Required vs scheduled agents per interval, shortfall shaded; data: /api/coverage rows summed per interval_start',
+    params: z.object({ points: z.enum(['true', 'false']).optional() }),
+    build: (p, lang) => coverageChart({ lang, points: p.points === 'true' }),
+  }),
+  'schedule-gantt': chart({
+    summary: `One day of agents' shifts, bars coloured by activity (work, break, lunch); data: /api/schedule rows; agents: rows to make room for (1-${MAX_GANTT_AGENTS})`,
+    params: z.object({ agents: z.coerce.number().int().min(1).max(MAX_GANTT_AGENTS).default(20) }),
+    build: (p, lang) => scheduleGantt({ lang, agents: p.agents }),
   }),
 };
 

@@ -1,6 +1,7 @@
 // Workforce (/workforce): forecast against actual volume, required agents against scheduled and logged-in
-// agents, and a what-if (POST /api/whatif) on the service-level target, handle time, shrinkage and volume.
-// Filters and the changed what-if assumptions live in the URL (?from&to&queue&sl_target&aht_factor&…&lang).
+// agents, the schedule's coverage and one day of agents' shifts, and a what-if (POST /api/whatif) on the
+// service-level target, handle time, shrinkage and volume.
+// Filters, the Gantt's day and the changed what-if assumptions live in the URL (?from&to&queue&day&sl_target&…&lang).
 import {
   addDays, boot, cardState, ctx, debounce, drawChart, el, formatValue, getJSON, listParam, periodFromURL, periodInputs,
   postJSON, query, queuePicker, rendered, seedTarget, setURL, t, withCard,
@@ -14,6 +15,10 @@ const AHEAD_DAYS = 14;
 const MAX_INTERVAL_DAYS = 92;
 /** Up to this many intervals the lines get a dot per interval. */
 const FEW = 48;
+/** The Gantt shows at most this many agents of its day (the schedule-gantt chart's cap). */
+const GANTT_AGENTS = 60;
+/** Segments asked for one day of the Gantt. */
+const GANTT_SEGMENTS = 2000;
 
 const knobs = {
   sl_target: { unit: 'share', fallback: 0.8 },
@@ -38,6 +43,9 @@ for (const name of Object.keys(knobs)) {
   if (urlParams.has(name) && Number.isFinite(v)) changed.set(name, v);
 }
 let baseline = null;
+let scheduleDay = urlParams.get('day');
+let scheduleDays = [];
+let ganttGeneration = 0;
 
 periodInputs($('#from'), $('#to'), period, (p) => {
   period = p;
@@ -62,6 +70,12 @@ for (const [name, knob] of Object.entries(knobs)) {
     rerunWhatIf();
   });
 }
+$('#schedule-day').addEventListener('change', async (e) => {
+  scheduleDay = e.target.value;
+  setURL({ day: scheduleDay });
+  await drawGantt(generation);
+  rendered();
+});
 $('#whatif-reset').addEventListener('click', () => {
   changed.clear();
   setKnobsFromBaseline();
@@ -135,6 +149,7 @@ async function load() {
   const forecast = getJSON(`/api/forecast?${query(base)}`);
   const staffing = getJSON(`/api/staffing?${query(base)}`);
   const baselineRun = whatIf({});
+  const coverage = getJSON(`/api/coverage?${query(base)}`);
 
   await Promise.all([
     withCard($('#card-forecast'), async () => {
@@ -176,6 +191,7 @@ async function load() {
       if (!rows.length || !series.length) return false;
       await drawChart($('#card-staffing .chart'), 'required-agents', { series, from: period.from, to: period.to, points: rows.length <= FEW }, rows);
     }),
+    drawCoverage(g, coverage),
     (async () => {
       try {
         baseline = await baselineRun;
@@ -190,6 +206,61 @@ async function load() {
     })(),
   ]);
   if (g === generation) rendered();
+}
+
+/** Required vs scheduled agents per interval (fct_coverage over the chosen queues); also fills the Gantt's days. */
+async function drawCoverage(g, coverage) {
+  const card = $('#card-coverage');
+  let c;
+  await withCard(card, async () => {
+    c = await coverage;
+    if (g !== generation) return;
+    $('#notice-schedule').hidden = c.available;
+    const rows = perInterval(c.rows, { required: 'required', scheduled: 'scheduled' });
+    const starts = rows.map((r) => Date.parse(`${r.interval_start.replace(' ', 'T')}Z`));
+    const steps = starts.slice(1).map((s, i) => s - starts[i]).filter((d) => d > 0);
+    const hours = (steps.length ? Math.min(...steps) : 30 * 60_000) / 3_600_000;
+    const short = rows.filter((r) => r.required > r.scheduled);
+    const shortHours = short.reduce((a, r) => a + (r.required - r.scheduled) * hours, 0);
+    $('#coverage-sub').textContent = rows.length ? [`${period.from} – ${period.to}`, t('coverage_short', { h: shortHours.toFixed(1), n: short.length })].join(' · ') : '';
+    card.dataset.intervals = String(rows.length);
+    card.dataset.shortIntervals = String(short.length);
+    if (!rows.length) return false;
+    await drawChart($('#card-coverage .chart'), 'coverage', { points: rows.length <= FEW }, rows);
+  });
+  if (g !== generation) return;
+  if (c && !c.available) cardState(card, 'empty', t('not_available_schedule'), ' ');
+  scheduleDays = c ? [...new Set(c.rows.map((r) => r.date))].sort() : [];
+  const select = $('#schedule-day');
+  select.replaceChildren(...scheduleDays.map((d) => el('option', { value: d, textContent: d })));
+  select.disabled = scheduleDays.length === 0;
+  if (!scheduleDays.includes(scheduleDay)) scheduleDay = scheduleDays[0] ?? null;
+  if (scheduleDay) select.value = scheduleDay;
+  if (c && !c.available) {
+    cardState($('#card-schedule'), 'empty', t('not_available_schedule'), ' ');
+    return;
+  }
+  await drawGantt(g);
+}
+
+/** One day of agents' shifts (at most GANTT_AGENTS agents), bars coloured by activity. */
+async function drawGantt(g) {
+  const w = ++ganttGeneration;
+  const card = $('#card-schedule');
+  await withCard(card, async () => {
+    $('#schedule-sub').textContent = '';
+    if (!scheduleDay) return false;
+    const s = await getJSON(`/api/schedule?${query({ from: scheduleDay, to: scheduleDay, queue: queues, limit: GANTT_SEGMENTS })}`);
+    if (g !== generation || w !== ganttGeneration) return;
+    if (!s.available || !s.rows.length) return false;
+    const shown = [...new Set(s.rows.map((r) => r.agent_id))].sort().slice(0, GANTT_AGENTS);
+    const keep = new Set(shown);
+    const rows = s.rows.filter((r) => keep.has(r.agent_id));
+    $('#schedule-sub').textContent = [scheduleDay, s.week, t('schedule_agents_shown', { n: shown.length, total: s.agents })].filter(Boolean).join(' · ');
+    card.dataset.agents = String(shown.length);
+    card.dataset.segments = String(rows.length);
+    await drawChart($('#card-schedule .chart'), 'schedule-gantt', { agents: shown.length }, rows);
+  });
 }
 
 /** Peak agents, agent hours and FTE hours of a what-if answer. */

@@ -39,6 +39,14 @@ const byRank = <T extends { datum: Record<string, unknown> }>(items: T[]) => [..
 
 /** Sample rows per chart: enough for every layer to draw. */
 const samples: Record<ChartName, unknown[]> = {
+  coverage: [
+    { interval_start: '2026-03-16 09:00:00', required: 3, scheduled: 2 },
+    { interval_start: '2026-03-16 09:30:00', required: 4, scheduled: 4 },
+  ],
+  'schedule-gantt': [
+    { agent_id: 'A1', agent_name: 'Wang Fang', queue_id: 'q_card', start_at: '2026-03-16 09:00:00', end_at: '2026-03-16 11:00:00', activity: 'work' },
+    { agent_id: 'A1', agent_name: 'Wang Fang', queue_id: null, start_at: '2026-03-16 11:00:00', end_at: '2026-03-16 11:15:00', activity: 'break' },
+  ],
   'kpi-trend': [
     { period: '2026-03-02', service_level: 0.5, offered: 4 },
     { period: '2026-03-03', service_level: 0.9, offered: 3 },
