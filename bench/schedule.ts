@@ -1,9 +1,55 @@
 // Scheduling benchmark: one week of 30-minute intervals, 5 queues, about 200 full-time agents' worth of
-// requirements. Prints the solve time, paid hours, the LP lower bound and the gap of the shift mix,
-// then the roster's size and how long the whole schedule took.
-//   node bin/run-ts.js bench/schedule.ts [--agents-worth N] [--time-limit SECONDS]
+// requirements — by default the demo forecast's Erlang C staffing (demo logs → ingest → marts → forecast, the five
+// busiest queues of the first whole forecast week), or with --source synthetic a generated profile. Prints the
+// solve time, paid hours, the LP lower bound and the gap of the shift mix, then the roster's size and how long the
+// whole schedule took.
+//   node bin/run-ts.js bench/schedule.ts [--source demo|synthetic] [--contacts N] [--agents-worth N] [--time-limit SECONDS]
 import { parseArgs } from 'node:util';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildSchedule, type Requirement } from '../workforce/schedule/index.ts';
+import { generateDemoData, fileNames, TIMEZONE } from '../seeds/generator/generate.ts';
+import { openDatabase, queryRows } from '../core/db.ts';
+import { ingestPath } from '../pipelines/ingest.ts';
+import { buildMarts } from '../marts/build.ts';
+import { loadConfig } from '../core/config.ts';
+import { planFromMarts } from '../workforce/plan.ts';
+import { isoWeekRange } from '../workforce/schedulePlan.ts';
+
+/** Required agents of the demo forecast: the five busiest queues of its first whole week. */
+async function demoRequirements(contacts: number): Promise<Requirement[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'ccmart-bench-schedule-'));
+  try {
+    console.log(`demo forecast: generating 42 days, ${contacts.toLocaleString('en-US')} contacts, ingesting, building, forecasting…`);
+    generateDemoData({ outDir: join(dir, 'logs'), days: 42, contacts, seed: 1 });
+    const db = await openDatabase(join(dir, 'demo.duckdb'));
+    try {
+      for (const [source, file] of [['acd', fileNames.acd], ['agent-states', fileNames['agent-states']], ['tickets', fileNames.tickets], ['bot', fileNames.bot]] as const) {
+        await ingestPath(db.conn, join(dir, 'logs', file), { source, timezone: TIMEZONE, dayFirst: false });
+      }
+      const config = loadConfig(undefined, { timezone: TIMEZONE });
+      await buildMarts(db.conn, config);
+      await planFromMarts(db.conn, config, { horizonDays: 14, holdoutDays: 0, defaultShrinkage: 0.3 });
+      const [{ week }] = (await queryRows<{ week: string }>(db.conn, `SELECT strftime(min(interval_start) + INTERVAL 6 DAY, '%G-W%V') AS week FROM fct_staffing`)) as [{ week: string }];
+      const { from, to } = isoWeekRange(week);
+      const rows = await queryRows<{ queue_id: string; start: string; required: number }>(
+        db.conn,
+        `WITH week AS (SELECT * FROM fct_staffing WHERE interval_start >= $from::TIMESTAMP AND interval_start < $to::TIMESTAMP),
+              busiest AS (SELECT queue_id FROM week GROUP BY 1 ORDER BY sum(agents_erlang_c) DESC LIMIT 5)
+         SELECT queue_id, strftime(interval_start, '%Y-%m-%dT%H:%M') AS start, agents_erlang_c AS required
+         FROM week WHERE queue_id IN (SELECT queue_id FROM busiest) ORDER BY 1, 2`,
+        { from, to },
+      );
+      console.log(`demo forecast week ${week}: ${rows.length} requirement rows`);
+      return rows.map((r) => ({ queue: r.queue_id, intervalStart: r.start, required: r.required }));
+    } finally {
+      db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Queues of the benchmark and their share of the work. */
 const QUEUES: [string, number][] = [
@@ -54,12 +100,17 @@ export function requirementSource(agentsWorth: number, monday = '2024-06-03'): R
 }
 
 const { values } = parseArgs({
-  options: { 'agents-worth': { type: 'string', default: '200' }, 'time-limit': { type: 'string', default: '60' } },
+  options: {
+    source: { type: 'string', default: 'demo' },
+    contacts: { type: 'string', default: '600000' },
+    'agents-worth': { type: 'string', default: '200' },
+    'time-limit': { type: 'string', default: '60' },
+  },
 });
 const agentsWorth = Number(values['agents-worth']);
 const timeLimitSeconds = Number(values['time-limit']);
 
-const requirements = requirementSource(agentsWorth);
+const requirements = values.source === 'synthetic' ? requirementSource(agentsWorth) : await demoRequirements(Number(values.contacts));
 const started = performance.now();
 const { summary } = await buildSchedule({ requirements, timeLimitSeconds });
 const total = (performance.now() - started) / 1000;

@@ -7,6 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDemoData, fileNames, TIMEZONE } from '../../seeds/generator/generate.ts';
+import { openDatabase, queryRows } from '../../core/db.ts';
+import { ingestPath } from '../../pipelines/ingest.ts';
+import { buildMarts } from '../../marts/build.ts';
+import { loadConfig } from '../../core/config.ts';
+import { planFromMarts } from '../../workforce/plan.ts';
+import { isoWeekRange } from '../../workforce/schedulePlan.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'ccmart-schedule-week-'));
@@ -110,8 +117,10 @@ function readCsv(text: string): Record<string, string>[] {
   return lines.slice(1).map((l) => Object.fromEntries(split(l).map((v, i) => [header[i]!, v])));
 }
 
-/** Minutes since 2024-06-03 00:00 (a Monday). */
-const minuteOf = (t: string) => (Date.parse(`${t}:00Z`) - Date.parse('2024-06-03T00:00:00Z')) / 60_000;
+/** Monday of the week being checked (2024-06-03 for the synthetic week). */
+let checkedMonday = '2024-06-03';
+/** Minutes since Monday 00:00 of the checked week. */
+const minuteOf = (t: string) => (Date.parse(`${t}:00Z`) - Date.parse(`${checkedMonday}T00:00:00Z`)) / 60_000;
 const hm = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 const WEEKDAY = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -372,3 +381,48 @@ describe('an instance that cannot be covered', () => {
     expect(run.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
 });
+
+describe('the demo data', () => {
+  it('schedules the first whole week of the demo forecast without breaking a rule', async () => {
+    // demo logs → ingest → marts → forecast and Erlang C staffing, as `ccmart demo` does
+    const logs = join(dir, 'demo-logs');
+    generateDemoData({ outDir: logs, days: 15, contacts: 12_000, seed: 3 });
+    const db = await openDatabase(join(dir, 'demo.duckdb'));
+    let requirements: { queue: string; start: string; required: number }[];
+    try {
+      for (const [source, file] of [['acd', fileNames.acd], ['agent-states', fileNames['agent-states']], ['tickets', fileNames.tickets], ['bot', fileNames.bot]] as const) {
+        await ingestPath(db.conn, join(logs, file), { source, timezone: TIMEZONE, dayFirst: false });
+      }
+      const config = loadConfig(undefined, { timezone: TIMEZONE });
+      expect((await buildMarts(db.conn, config)).failedModel).toBeUndefined();
+      await planFromMarts(db.conn, config, { horizonDays: 14, holdoutDays: 0, defaultShrinkage: 0.3 });
+      const [{ week }] = (await queryRows<{ week: string }>(db.conn, `SELECT strftime(min(interval_start) + INTERVAL 6 DAY, '%G-W%V') AS week FROM fct_staffing`)) as [{ week: string }];
+      const { from, to } = isoWeekRange(week);
+      checkedMonday = from;
+      requirements = (
+        await queryRows<{ queue_id: string; start: string; required: number }>(
+          db.conn,
+          `SELECT queue_id, strftime(interval_start, '%Y-%m-%dT%H:%M') AS start, agents_erlang_c AS required
+           FROM fct_staffing WHERE interval_start >= $from::TIMESTAMP AND interval_start < $to::TIMESTAMP ORDER BY 1, 2`,
+          { from, to },
+        )
+      ).map((r) => ({ queue: r.queue_id, start: r.start, required: r.required }));
+    } finally {
+      db.close();
+    }
+    expect(requirements.length).toBeGreaterThan(7 * 30);
+    const reqPath = join(dir, 'demo-requirements.csv');
+    writeFileSync(reqPath, requirementsCsv(requirements));
+    const out = join(dir, 'demo-schedule');
+    const run = ccmart('--requirements', reqPath, '--out', out, '--time-limit', '20');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const queues = [...new Set(requirements.map((r) => r.queue))];
+    const checked = checkSchedule(readFileSync(join(out, 'schedule.csv'), 'utf8'), requirements, undefined, 30, queues);
+    expect(checked.violations).toEqual([]);
+    expect(checked.shifts.length).toBeGreaterThan(50);
+    const summary = checkReports(out, requirements, checked);
+    expect(summary.unassignedShifts).toEqual([]);
+  }, 240_000);
+});
+
