@@ -104,7 +104,19 @@ export function pagesRouter(opts: PagesOptions) {
   const vendorCache = new Map<string, Uint8Array<ArrayBuffer>>();
   const app = new Hono();
 
-  const page = async (name: string) => readIfFile(join(pagesDir, `${name}.html`));
+  /**
+   * A page: dashboards/pages/NAME.html, set inside pages/_layout.html (the shared head and navigation) unless
+   * it is a whole document itself.
+   */
+  const page = async (name: string) => {
+    const body = await readIfFile(join(pagesDir, `${name}.html`));
+    if (!body) return null;
+    const text = body.toString('utf8');
+    if (/^\s*<!doctype/i.test(text)) return body;
+    const layout = await readIfFile(join(pagesDir, '_layout.html'));
+    if (!layout) return body;
+    return Buffer.from(layout.toString('utf8').replaceAll('{{page}}', name).replace('{{content}}', () => text), 'utf8');
+  };
   const html = (body: string | Uint8Array<ArrayBuffer>) =>
     new Response(body, { headers: { 'Content-Type': contentTypes['.html']!, 'Cache-Control': 'no-cache' } });
 
