@@ -32,20 +32,8 @@ export const queueSumColumns = [
   'state_handle_seconds',
 ] as const;
 
-/** Sums of the cross-channel measures, in kpi_daily only. */
-export const dailySumColumns = [
-  'touchpoints',
-  'inbound_touchpoints',
-  'self_service_touchpoints',
-  'journeys',
-  'fcr_journeys',
-  'resolved_journeys',
-  'bot_sessions',
-  'bot_contained',
-  'bot_verified_contained',
-  'bot_escalated',
-  'bot_fallback_turns',
-  'bot_user_turns',
+/** Sums of the ticket measures of /api/tickets. */
+export const ticketSumColumns = [
   'tickets_created',
   'tickets_responded',
   'first_response_seconds_sum',
@@ -54,6 +42,21 @@ export const dailySumColumns = [
   'tickets_resolved_reopened',
   'tickets_due',
   'tickets_met_sla',
+] as const;
+
+/** Sums of the bot measures of /api/bot. */
+export const botSumColumns = ['bot_sessions', 'bot_contained', 'bot_verified_contained', 'bot_escalated', 'bot_fallback_turns', 'bot_user_turns'] as const;
+
+/** Sums of the cross-channel measures, in kpi_daily only: touchpoints and journeys, then the bot and ticket sums. */
+export const dailySumColumns = [
+  'touchpoints',
+  'inbound_touchpoints',
+  'self_service_touchpoints',
+  'journeys',
+  'fcr_journeys',
+  'resolved_journeys',
+  ...botSumColumns,
+  ...ticketSumColumns,
 ] as const;
 
 /** Sums kept per agent in kpi_agent_daily. */
@@ -191,16 +194,6 @@ export function emptyDailyMeasures(): DailyMeasures {
 }
 
 /** Ticket measures of /api/tickets. */
-export const ticketSumColumns = [
-  'tickets_created',
-  'tickets_responded',
-  'first_response_seconds_sum',
-  'tickets_resolved',
-  'resolution_seconds_sum',
-  'tickets_resolved_reopened',
-  'tickets_due',
-  'tickets_met_sla',
-] as const;
 export type TicketSums = Sums<(typeof ticketSumColumns)[number]>;
 
 export function ticketMeasures(s: TicketSums, backlog: number) {
@@ -220,7 +213,6 @@ export function ticketMeasures(s: TicketSums, backlog: number) {
 }
 
 /** Bot measures of /api/bot. */
-export const botSumColumns = ['bot_sessions', 'bot_contained', 'bot_verified_contained', 'bot_escalated', 'bot_fallback_turns', 'bot_user_turns'] as const;
 export type BotSums = Sums<(typeof botSumColumns)[number]>;
 
 export function botMeasures(s: BotSums) {
