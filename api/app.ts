@@ -11,13 +11,17 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { UserError } from '../core/errors.ts';
-import { AnalystSql, type AnalystOptions } from './analyst.ts';
+import type { AnalystOptions } from './analyst.ts';
+import { accessControl, Tokens, type TokenEntry } from './auth.ts';
 import { answerCache, Memo, newAnswerCache } from './cache.ts';
 import { openMarts } from './db/marts.ts';
 import type { PoolOptions } from './db/pool.ts';
 import type { Deps } from './deps.ts';
 import { ApiError, type ErrorBody } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
+import { loggableError, Masker, maskForViewers } from './privacy.ts';
+import { queues } from './queries/meta.ts';
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rateLimit.ts';
 import type { RouteDoc } from './route.ts';
 import { agentsDoc, agentsRouter } from './routes/agents.ts';
 import { botDoc, botRouter } from './routes/bot.ts';
@@ -33,6 +37,8 @@ import { pagesRouter } from './routes/pages.ts';
 import { specDoc, specListDoc, specRoutes } from './routes/specs.ts';
 import { coverageDoc, coverageRouter, scheduleDoc, scheduleRouter } from './routes/schedule.ts';
 import { sqlDoc, sqlRouter } from './routes/sql.ts';
+import { refreshDoc, refreshRouter, refreshStatusDoc } from './routes/refresh.ts';
+import { Refresher, type RefreshSettings } from './refresher.ts';
 import { staffingDoc, staffingRouter } from './routes/staffing.ts';
 import { ticketsDoc, ticketsRouter } from './routes/tickets.ts';
 import { whatifDoc, whatifRouter } from './routes/whatif.ts';
@@ -57,6 +63,8 @@ export const routeDocs: RouteDoc[] = [
   sqlDoc,
   specListDoc,
   specDoc,
+  refreshDoc,
+  refreshStatusDoc,
 ];
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -71,13 +79,22 @@ export interface AppOptions {
   analyst?: AnalystOptions;
   /** Memory for answers kept to serve repeated requests (default 64 MB; 0 turns caching off). */
   cacheMegabytes?: number;
-  /** Where unexpected errors are reported (default: stderr). */
+  /** How often requests look for a new build renamed over dbPath by `ccmart refresh` (default 1000 ms). */
+  checkIntervalMs?: number;
+  /** The inbox POST /api/refresh ingests (`ccmart serve --inbox`); without it the endpoint answers 409. */
+  refresh?: RefreshSettings;
+  /** Where unexpected errors are reported (default: stderr, without request data or quoted values). */
   logError?: (err: unknown, path: string) => void;
+  /** API tokens and their roles; none leaves everything open, for use on this machine (api/auth.ts). */
+  tokens?: TokenEntry[];
+  /** Requests per token when tokens are configured (default 20 a second, bursts of 120); null turns it off. */
+  rateLimit?: RateLimitOptions | null;
 }
 
 export type ApiApp = Hono & {
   /** Opens the database now, so a bad file fails at start rather than on the first request. */
   ready(): Promise<void>;
+  switchToLatest(): Promise<boolean>;
   close(): Promise<void>;
 };
 
@@ -105,12 +122,31 @@ const securityHeaders = secureHeaders({
 
 export function createApp(opts: AppOptions): ApiApp {
   if (!existsSync(opts.dbPath)) throw new UserError(`database file ${opts.dbPath} does not exist (build it with ccmart build)`);
-  const marts = openMarts(opts.dbPath, opts.pool);
-  const analyst = new AnalystSql(opts.dbPath, opts.analyst);
+  const logError = opts.logError ?? ((err: unknown, path: string) => console.error(`ccmart serve: error on ${path}: ${loggableError(err)}`));
+  const tokens = new Tokens(opts.tokens ?? []);
+  const rate = opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit;
   const cacheBytes = (opts.cacheMegabytes ?? DEFAULT_CACHE_MEGABYTES) * 1024 * 1024;
   const answers = newAnswerCache(cacheBytes);
-  const deps: Deps = { db: marts.db, analyst, memo: new Memo(cacheBytes > 0) };
-  const logError = opts.logError ?? ((err: unknown, path: string) => console.error(`ccmart serve: error on ${path}:`, err));
+  // A refresh renames a new build over the file: requests move to it, answers of the old one are dropped.
+  const marts = openMarts(opts.dbPath, {
+    pool: opts.pool,
+    analyst: opts.analyst,
+    checkIntervalMs: opts.checkIntervalMs,
+    onSwitch: () => {
+      answers.clear();
+      deps.memo.clear();
+    },
+    logError: (err) => logError(err, opts.dbPath),
+  });
+  const generation = () => marts.live.generation().id;
+  const deps: Deps = {
+    db: marts.db,
+    get analyst() {
+      return marts.live.generation().analyst;
+    },
+    memo: new Memo(cacheBytes > 0, generation),
+  };
+  const refresher = opts.refresh ? new Refresher(opts.dbPath, opts.refresh, () => marts.live.checkNow()) : undefined;
   const openapi = openApiDocument(routeDocs, {
     title: 'ccmart API',
     version: '0.1.0',
@@ -120,14 +156,26 @@ export function createApp(opts: AppOptions): ApiApp {
   let closing = false;
   const app = new Hono();
   app.use(securityHeaders);
+  app.use(accessControl({ tokens, limiter: tokens.configured && rate ? new RateLimiter(rate) : null }));
   app.use(
     bodyLimit({
       maxSize: BODY_LIMIT_BYTES,
       onError: (c) => c.json({ error: `body: larger than ${BODY_LIMIT_BYTES / 1024 / 1024} MB`, parameter: 'body' } satisfies ErrorBody, 413),
     }),
   );
-  // Health stays a live check; chart specs depend on Accept-Language.
-  if (cacheBytes > 0) app.use('/api/*', answerCache(answers, (path) => path !== '/api/health' && !path.startsWith('/api/spec')));
+  // Each API request reads one build from start to end, named in x-ccmart-build.
+  app.use('/api/*', (c, next) =>
+    marts.live.request(async () => {
+      await next();
+      c.header('x-ccmart-build', marts.live.generation().build ?? 'none');
+    }),
+  );
+  // Outside the answer cache, which keeps one unmasked copy; transfers to a queue keep the queue's name.
+  const queueIds = () => deps.memo.get('privacy:queues', async () => new Set((await queues(deps.db)).map((q) => q.queue_id)));
+  app.use('/api/*', maskForViewers({ masker: new Masker(), publicNames: queueIds }));
+  // Health and the refresh state stay live; chart specs depend on Accept-Language.
+  const live = new Set(['/api/health', '/api/refresh']);
+  if (cacheBytes > 0) app.use('/api/*', answerCache(answers, (path) => !live.has(path) && !path.startsWith('/api/spec'), generation));
 
   app.route('/api/health', healthRouter(deps));
   app.route('/api/meta', metaRouter(deps));
@@ -145,6 +193,7 @@ export function createApp(opts: AppOptions): ApiApp {
   app.route('/api/whatif', whatifRouter(deps));
   app.route('/api/catalog', catalogRouter(deps));
   app.route('/api/sql', sqlRouter(deps));
+  app.route('/api/refresh', refreshRouter(refresher));
   app.route('/api/spec', specRoutes);
   app.get('/openapi.json', (c) => c.json(openapi));
   app.route('/', pagesRouter({ dashboardsDir: opts.dashboardsDir ?? fileURLToPath(new URL('../dashboards/', import.meta.url)) }));
@@ -154,20 +203,20 @@ export function createApp(opts: AppOptions): ApiApp {
     if (err instanceof ApiError) return c.json({ error: err.message, ...(err.parameter && { parameter: err.parameter }) } satisfies ErrorBody, err.status);
     if (err instanceof HTTPException) return c.json({ error: err.message || 'bad request' } satisfies ErrorBody, err.status as ContentfulStatusCode);
     // requests cut short by closing the database are no news
-    if (!closing) logError(err, c.req.path);
+    if (!closing) logError(err, `${c.req.method} ${c.req.routePath}`);
     return c.json({ error: 'internal error' } satisfies ErrorBody, 500);
   });
 
   return Object.assign(app, {
-    async ready() {
-      await marts.open();
-      await analyst.open();
-    },
+    ready: () => marts.open(),
+    /** Looks for a new build at the path now instead of on a later request; true when it switched. */
+    switchToLatest: () => marts.live.checkNow(),
     async close() {
       closing = true;
+      refresher?.stop();
       answers.clear();
       deps.memo.clear();
-      await Promise.all([analyst.close(), marts.close()]);
+      await marts.close();
     },
   });
 }

@@ -1,7 +1,9 @@
 /**
  * Answers kept in memory while the server runs. The database is opened read-only and, while it is open, no
  * other process can write to it (DuckDB allows one writer or many readers), so an answer computed from it
- * stays right until the server closes it. Least recently used entries go first when the byte budget is spent.
+ * stays right as long as the server reads that file. A refresh puts a new file in place (api/db/live.ts):
+ * keys carry the generation they were computed on, so no answer outlives its build. Least recently used
+ * entries go first when the byte budget is spent.
  */
 import type { MiddlewareHandler } from 'hono';
 
@@ -55,14 +57,21 @@ export class LruCache<V> {
   }
 }
 
+/** Which database generation a request reads (api/db/live.ts); constant for a server on one file. */
+export type Scope = () => string | number;
+
 /** Remembers the result of an async computation per key (failures are forgotten); off when `enabled` is false. */
 export class Memo {
   private readonly cache = new LruCache<Promise<unknown>>(Number.MAX_SAFE_INTEGER, 256);
 
-  constructor(private readonly enabled = true) {}
+  constructor(
+    private readonly enabled = true,
+    private readonly scope: Scope = () => '',
+  ) {}
 
-  get<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  get<T>(name: string, compute: () => Promise<T>): Promise<T> {
     if (!this.enabled) return compute();
+    const key = `${this.scope()}|${name}`;
     const known = this.cache.get(key) as Promise<T> | undefined;
     if (known) return known;
     const p = compute();
@@ -88,10 +97,10 @@ export function newAnswerCache(maxBytes: number): AnswerCache {
 }
 
 /** Serves repeated GETs of JSON answers from memory; only complete 200 answers are kept. */
-export function answerCache(cache: AnswerCache, cacheable: (path: string) => boolean): MiddlewareHandler {
+export function answerCache(cache: AnswerCache, cacheable: (path: string) => boolean, scope: Scope = () => ''): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method !== 'GET' || !cacheable(c.req.path)) return next();
-    const key = c.req.url.slice(c.req.url.indexOf('/', 8));
+    const key = `${scope()}|${c.req.url.slice(c.req.url.indexOf('/', 8))}`;
     const hit = cache.get(key);
     if (hit) return new Response(hit.body, { status: 200, headers: [...hit.headers, ['x-ccmart-cache', 'hit']] });
     await next();

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const benches = ['staffing', 'forecast', 'schedule', 'ingest', 'build', 'api'];
+const benches = ['staffing', 'forecast', 'schedule', 'ingest', 'build', 'api', 'soak'];
 const failed: string[] = [];
 for (const name of benches) {
   console.log(`\n=== bench:${name} ===`);

@@ -111,22 +111,27 @@ async function round(dbPath: string, cacheMb: number, label: string): Promise<bo
   const { child, url } = await startServe(dbPath, cacheMb);
   let ok = true;
   try {
+    const meta = (await (await fetch(new URL('api/meta', url))).json()) as { queues: { queue_id: string }[]; date_range: { from: string; to: string } | null };
     const forecast = (await (await fetch(new URL('api/forecast', url))).json()) as { available: boolean; rows: { queue_id: string; date: string }[] };
-    // A planner's what-if: one queue for the first week of the forecast (else the last week of history).
+    const plus = (day: string, n: number) => new Date(Date.parse(day) + n * 86_400_000).toISOString().slice(0, 10);
+    // A planner's what-if: one queue for the first week of the forecast, else the last week of history.
     const first = forecast.rows[0];
+    const last = meta.date_range?.to;
     const whatif = first
-      ? { queue: first.queue_id, from: first.date, to: new Date(Date.parse(first.date) + 6 * 86_400_000).toISOString().slice(0, 10), sl_target: 0.9, volume_factor: 1.2 }
-      : { sl_target: 0.9, volume_factor: 1.2 };
+      ? { queue: first.queue_id, from: first.date, to: plus(first.date, 6), sl_target: 0.9, volume_factor: 1.2 }
+      : { queue: meta.queues[0]?.queue_id, ...(last && { from: plus(last, -6), to: last }), source: 'history', sl_target: 0.9, volume_factor: 1.2 };
     const whatifBody = JSON.stringify(whatif);
-    const kpiUrl = new URL('api/kpis?grain=day&by=queue', url).href;
+    // The overview page's main request: service level and the rest per queue and day over its default 28 days.
+    const kpiPath = last ? `api/kpis?grain=day&by=queue&from=${plus(last, -27)}&to=${last}` : 'api/kpis?grain=day&by=queue';
+    const kpiUrl = new URL(kpiPath, url).href;
     if (cacheMb > 0) {
       const kpi = await (await fetch(kpiUrl)).text();
       const w = (await (await fetch(new URL('api/whatif', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: whatifBody }).then((r) => r.json()))) as { rows: unknown[] };
-      console.log(`GET /api/kpis?grain=day&by=queue answers ${(kpi.length / 1024).toFixed(0)} KB (${(JSON.parse(kpi) as { rows: unknown[] }).rows.length} rows)`);
+      console.log(`GET /${kpiPath} answers ${(kpi.length / 1024).toFixed(0)} KB (${(JSON.parse(kpi) as { rows: unknown[] }).rows.length} rows)`);
       console.log(`POST /api/whatif ${whatifBody} staffs ${w.rows.length} intervals`);
     }
     console.log(`\n${label} (ccmart serve --cache-mb ${cacheMb}), ${connections} connections, ${duration} s each:`);
-    ok = report('  GET /api/kpis?grain=day&by=queue', await autocannon({ url: kpiUrl, connections, duration })) && ok;
+    ok = report('  GET /api/kpis (overview: 28 days by queue)', await autocannon({ url: kpiUrl, connections, duration })) && ok;
     ok =
       report(
         '  POST /api/whatif (one queue, one week)',

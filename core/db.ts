@@ -1,4 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { UserError } from './errors.ts';
 
 export type { DuckDBConnection };
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
@@ -15,7 +16,17 @@ export async function openDatabase(path: string, opts: { readOnly?: boolean; thr
   const options: Record<string, string> = {};
   if (opts.readOnly) options.access_mode = 'READ_ONLY';
   if (opts.threads) options.threads = String(opts.threads);
-  const instance = await DuckDBInstance.create(path, options);
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, options);
+  } catch (err) {
+    const held = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec((err as Error).message);
+    if (!held) throw err;
+    throw new UserError(
+      `${path} is open in another process (PID ${held[2]}, ${held[1]}): DuckDB lets one process write a file or several read it.` +
+        (opts.readOnly ? '' : ' To update a database that ccmart serve is reading, use ccmart refresh.'),
+    );
+  }
   const conn = await instance.connect();
   return {
     instance,

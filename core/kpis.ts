@@ -55,22 +55,28 @@ export function kpiInputs(k: KpiRatio): string[] {
   return [...new Set([...Object.keys(k.numerator), ...Object.keys(k.denominator)])];
 }
 
-function combine(terms: Terms, value: (measure: string) => number): number {
+/** Each KPI's terms as flat arrays, so evaluating one per row of an answer allocates nothing. */
+interface Compiled {
+  numerator: [string, number][];
+  denominator: [string, number][];
+}
+const compiled = new Map<string, Compiled>(kpiRatios.map((k) => [k.name, { numerator: Object.entries(k.numerator), denominator: Object.entries(k.denominator) }]));
+
+function combine(name: string, terms: [string, number][], sums: Record<string, unknown>): number {
   let total = 0;
-  for (const [m, c] of Object.entries(terms)) total += c * value(m);
+  for (const [m, c] of terms) {
+    const v = sums[m];
+    if (typeof v !== 'number') throw new Error(`kpi ${name}: measure ${m} missing`);
+    total += c * v;
+  }
   return total;
 }
 
 /** The KPI from summed measures; null when its denominator is 0 (as `nullif(…, 0)` in SQL). */
 export function kpiValue(name: KpiName, sums: object): number | null {
-  const k = kpiRatio(name);
-  const get = (m: string) => {
-    const v = (sums as Record<string, unknown>)[m];
-    if (typeof v !== 'number') throw new Error(`kpi ${name}: measure ${m} missing`);
-    return v;
-  };
-  const den = combine(k.denominator, get);
-  return den === 0 || !Number.isFinite(den) ? null : combine(k.numerator, get) / den;
+  const k = compiled.get(name)!;
+  const den = combine(name, k.denominator, sums as Record<string, unknown>);
+  return den === 0 || !Number.isFinite(den) ? null : combine(name, k.numerator, sums as Record<string, unknown>) / den;
 }
 
 function sqlTerms(terms: Terms): string {

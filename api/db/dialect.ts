@@ -19,10 +19,10 @@ import {
   type QueryResult,
 } from 'kysely';
 import { jsonValue } from '../../core/db.ts';
-import type { ConnectionPool, PooledConnection } from './pool.ts';
+import type { ConnectionSource, PooledConnection } from './pool.ts';
 
 export class DuckDbDialect implements Dialect {
-  constructor(private readonly pool: ConnectionPool) {}
+  constructor(private readonly pool: ConnectionSource) {}
   createAdapter(): DialectAdapter {
     return new PostgresAdapter();
   }
@@ -40,7 +40,7 @@ export class DuckDbDialect implements Dialect {
 class DuckDbDriver implements Driver {
   private readonly leased = new Map<DuckDbConnection, PooledConnection>();
 
-  constructor(private readonly pool: ConnectionPool) {}
+  constructor(private readonly pool: ConnectionSource) {}
 
   async init(): Promise<void> {
     await this.pool.open();

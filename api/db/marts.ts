@@ -1,24 +1,27 @@
-/** The marts as the API reads them: one Kysely handle on a pool of read-only connections. */
+/** The marts as the API reads them: one Kysely handle on the live database's read-only connection pools. */
 import { Kysely } from 'kysely';
 import { DuckDbDialect } from './dialect.ts';
-import { ConnectionPool, type PoolOptions } from './pool.ts';
+import { LiveDatabase, type LiveOptions } from './live.ts';
 import type { Database } from './tables.ts';
 
 export type MartDb = Kysely<Database>;
 
 export interface Marts {
   db: MartDb;
-  /** Opens the database now (otherwise the first query does). */
+  /** The file over time: generations, request pinning, the analysts' SQL of the current generation. */
+  live: LiveDatabase;
+  /** Opens the database now (otherwise the first request does). */
   open(): Promise<void>;
   close(): Promise<void>;
 }
 
-export function openMarts(path: string, opts: PoolOptions = {}): Marts {
-  const pool = new ConnectionPool(path, opts);
-  const db = new Kysely<Database>({ dialect: new DuckDbDialect(pool) });
+export function openMarts(path: string, opts: LiveOptions = {}): Marts {
+  const live = new LiveDatabase(path, opts);
+  const db = new Kysely<Database>({ dialect: new DuckDbDialect(live) });
   return {
     db,
-    open: () => pool.open(),
+    live,
+    open: () => live.open(),
     close: () => db.destroy(),
   };
 }

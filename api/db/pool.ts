@@ -54,7 +54,15 @@ class Pooled implements PooledConnection {
   }
 }
 
-export class ConnectionPool {
+/** What the Kysely driver draws connections from: one pool, or the live database's current one. */
+export interface ConnectionSource {
+  open(): Promise<void>;
+  acquire(): Promise<PooledConnection>;
+  release(conn: PooledConnection): void;
+  close(): Promise<void>;
+}
+
+export class ConnectionPool implements ConnectionSource {
   private instance: DuckDBInstance | undefined;
   private opening: Promise<void> | undefined;
   private free: Pooled[] = [];

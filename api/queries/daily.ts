@@ -6,13 +6,14 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { MartDb } from '../db/marts.ts';
+import type { Deps } from '../deps.ts';
 import { asDate, col, whereKpi, type ColumnOf, type KpiFilter } from './filters.ts';
 
 export type CalendarGrain = 'day' | 'week' | 'month';
 export type DailyKey = 'queue_id' | 'channel';
 type DailyColumn = ColumnOf<'kpi_daily'>;
 
-export type DailySumRow<C extends string> = { period: string | null; queue_id?: string; channel?: string; backlog: number; sl_low: number | null; sl_high: number | null; last_day: string | null } & Record<C, number>;
+export type DailySumRow<C extends string> = { period: string | null; queue_id?: string; channel?: string; backlog: number; sl_low: number | null; sl_high: number | null } & Record<C, number>;
 
 export interface DailySums<C extends string> {
   rows: DailySumRow<C>[];
@@ -50,12 +51,22 @@ export function addUp<C extends string>(rows: readonly Record<C, number>[], colu
   return Object.fromEntries(columns.map((c, i) => [c, sums[i]])) as Record<C, number>;
 }
 
+/** The last day of kpi_daily ('YYYY-MM-DD'), or null when it is empty. */
+export async function lastDailyDay(db: MartDb): Promise<string | null> {
+  const row = await db.selectFrom('kpi_daily').select(sql<string | null>`cast(max(${date}) as varchar)`.as('day')).executeTakeFirst();
+  return row?.day ?? null;
+}
+
 export async function sumDaily<C extends DailyColumn>(
-  db: MartDb,
+  deps: Pick<Deps, 'db' | 'memo'>,
   opts: { filter: KpiFilter; grain: CalendarGrain | null; keys: DailyKey[]; columns: readonly C[]; backlog?: boolean },
 ): Promise<DailySums<C>> {
   const { filter, grain, keys, columns } = opts;
-  const lastData = sql<string>`(select max(${date}) from kpi_daily)`;
+  const { db } = deps;
+  // A constant of the build (the database is read-only): asked once, not planned into every query.
+  const lastDay = await deps.memo.get('kpi_daily:last_day', () => lastDailyDay(db));
+  if (lastDay === null) return { rows: [], totals: { ...addUp([], columns), backlog: 0 }, slThreshold: null };
+  const lastData = asDate(lastDay);
   // The day a stock is read on: the period's last day, cut at the filter's `to` and the last day of data.
   const stockDay = sql<string>`least(${sql.join([...(grain ? [periodEnd(grain)] : []), ...(filter.to ? [asDate(filter.to)] : []), lastData])})`;
   const period: RawBuilder<string | null> = grain ? periodStart(grain) : sql<null>`null`;
@@ -69,15 +80,13 @@ export async function sumDaily<C extends DailyColumn>(
     (opts.backlog ? sql<number>`cast(coalesce(sum(${col('kpi_daily', 'backlog')}) filter (where ${date} = ${stockDay}), 0) as double)` : sql<number>`0`).as('backlog'),
     sql<number | null>`min(${t}) filter (${withCalls})`.as('sl_low'),
     sql<number | null>`max(${t}) filter (${withCalls})`.as('sl_high'),
-    sql<string | null>`cast(${lastData} as varchar)`.as('last_day'),
   ]);
   q = whereKpi(q, 'kpi_daily', filter, { date: 'date', queue: 'queue_id', channel: 'channel' });
   const groups = [...(grain ? [period] : []), ...keys.map((k) => col('kpi_daily', k))];
   for (const g of groups) q = q.groupBy(g).orderBy(g);
   const rows = (await q.execute()) as unknown as DailySumRow<C>[];
   const totals = { ...addUp(rows, columns), backlog: 0 };
-  const lastDay = rows[0]?.last_day ?? null;
-  if (opts.backlog && lastDay) {
+  if (opts.backlog) {
     const stock = filter.to && filter.to < lastDay ? filter.to : lastDay;
     // the groups of the period holding the stock day read their backlog on that day
     totals.backlog = rows

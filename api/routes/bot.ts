@@ -48,7 +48,7 @@ export function botRouter(deps: Deps) {
   return new Hono().get('/', validQuery(query), async (c) => {
     const q = c.req.valid('query');
     const filter = { from: q.from, to: q.to, queues: q.queue, channels: q.channel };
-    const { rows, totals } = await sumDaily(deps.db, { filter, grain: q.grain, keys: [], columns: botSumColumns });
+    const { rows, totals } = await sumDaily(deps, { filter, grain: q.grain, keys: [], columns: botSumColumns });
     return c.json({ grain: q.grain, rows: rows.map((r) => ({ period: r.period!, ...botMeasures(r) })), totals: botMeasures(totals) });
   });
 }

@@ -58,7 +58,7 @@ export function breakpointsRouter(deps: Deps) {
     const filter = { from: q.from, to: q.to, queues: q.queue, channels: q.channel };
     const [rows, touch] = await Promise.all([
       sumBreakpoints(deps.db, filter, keysBy[q.by]),
-      sumDaily(deps.db, { filter, grain: null, keys: q.by === 'queue' ? ['queue_id'] : [], columns: ['touchpoints'] }),
+      sumDaily(deps, { filter, grain: null, keys: q.by === 'queue' ? ['queue_id'] : [], columns: ['touchpoints'] }),
     ]);
     const total = touch.totals.touchpoints;
     const perQueue = new Map(touch.rows.map((r) => [r.queue_id, r.touchpoints]));

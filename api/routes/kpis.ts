@@ -121,7 +121,7 @@ export function kpisRouter(deps: Deps) {
     const filter = { from: q.from, to: q.to, queues: q.queue, channels: q.channel };
     const keys = q.by === 'queue' ? (['queue_id'] as const) : q.by === 'channel' ? (['channel'] as const) : ([] as const);
     const columns = [...queueSumColumns, ...dailySumColumns];
-    const { rows, totals, slThreshold } = await sumDaily(db, { filter, grain: q.grain, keys: [...keys], columns, backlog: true });
+    const { rows, totals, slThreshold } = await sumDaily(deps, { filter, grain: q.grain, keys: [...keys], columns, backlog: true });
     return c.json({
       grain: q.grain,
       by: q.by,

@@ -49,7 +49,7 @@ export function ticketsRouter(deps: Deps) {
   return new Hono().get('/', validQuery(query), async (c) => {
     const q = c.req.valid('query');
     const filter = { from: q.from, to: q.to, queues: q.queue, channels: q.channel };
-    const { rows, totals } = await sumDaily(deps.db, { filter, grain: q.grain, keys: [], columns: ticketSumColumns, backlog: true });
+    const { rows, totals } = await sumDaily(deps, { filter, grain: q.grain, keys: [], columns: ticketSumColumns, backlog: true });
     return c.json({
       grain: q.grain,
       rows: rows.map((r) => ({ period: r.period!, ...ticketMeasures(r, r.backlog) })),

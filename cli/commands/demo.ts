@@ -45,9 +45,7 @@ const command: Command = {
     const { ingestPath } = await import('../../pipelines/ingest.ts');
     const { buildMarts } = await import('../../marts/build.ts');
     const { loadConfig } = await import('../../core/config.ts');
-    const { planFromMarts, MIN_HISTORY_DAYS } = await import('../../workforce/plan.ts');
-    const { scheduleFromMarts } = await import('../../workforce/schedulePlan.ts');
-    const { queryOne } = await import('../../core/db.ts');
+    const { planAhead } = await import('../../workforce/planAhead.ts');
 
     const root = resolve(dir);
     const logs = join(root, 'logs');
@@ -88,21 +86,11 @@ const command: Command = {
       const build = await buildMarts(db.conn, config, (m) => console.log(m));
       if (build.failedModel) throw new UserError(`model ${build.failedModel.name} failed: ${build.failedModel.error}`, 1);
 
-      step(4, 'forecasting and staffing the next 14 days');
-      if (days < MIN_HISTORY_DAYS) console.log(`  skipped: ${days} days of history, ${MIN_HISTORY_DAYS} needed`);
-      else {
-        const plan = await planFromMarts(db.conn, config, { horizonDays: 14, holdoutDays: 7, defaultShrinkage: 0.3, log: (m) => console.log(m) });
-        for (const s of plan.skipped) console.log(`  ${s.queue_id}: skipped (${s.reason})`);
-
-        // the first whole ISO week of the forecast
-        const week = (await queryOne<{ week: string }>(db.conn, `SELECT strftime(min(interval_start) + INTERVAL 6 DAY, '%G-W%V') AS week FROM fct_staffing`))?.week;
-        step(5, `scheduling shifts and breaks for ${week}`);
-        if (week) {
-          const r = await scheduleFromMarts(db.conn, { week, intervalMinutes: config.intervalMinutes, timeLimitSeconds: 20 });
-          const s = r.summary;
-          console.log(`  ${s.paidHours.toFixed(0)} paid hours for ${s.requiredAgentHours.toFixed(0)} required agent-hours, ${r.segments} segments; short ${s.shortAgentHours.toFixed(0)} agent-hours in ${s.shortIntervals.length} intervals`);
-        }
-      }
+      await planAhead(db.conn, config, {
+        historyDays: days,
+        log: (m) => console.log(m),
+        step: (name, detail) => step(name === 'forecast' ? 4 : 5, detail),
+      });
     } finally {
       db.close();
     }

@@ -22,8 +22,121 @@ export class ApiError extends Error {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Access tokens: when the server has tokens configured, the API answers 401 until the page sends one. The
+// token is asked for once in the layout's form and kept for the browser tab (sessionStorage).
+
+const TOKEN_KEY = 'ccmart.token';
+
+const AUTH_TEXT = {
+  en: {
+    needed: 'This server needs an access token.',
+    rejected: 'The access token was not accepted. Enter another one.',
+    label: 'Access token',
+    submit: 'Sign in',
+    forget: 'Forget token',
+    forbidden: 'Your access token does not allow this: {error}',
+    limited: 'Too many requests for your access token: wait {s} s, then try again.',
+  },
+  zh: {
+    needed: '此服务器需要访问令牌。',
+    rejected: '访问令牌未被接受，请输入其他令牌。',
+    label: '访问令牌',
+    submit: '登录',
+    forget: '清除令牌',
+    forbidden: '当前访问令牌无权执行此操作：{error}',
+    limited: '当前访问令牌的请求过多：请等待 {s} 秒后重试。',
+  },
+};
+
+const authText = (key, vars = {}) => (AUTH_TEXT[ctx.lang] ?? AUTH_TEXT.en)[key].replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
+
+function storedToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** `headers` with the stored token as a Bearer header (API calls only). */
+export function authHeaders(headers = {}) {
+  const token = storedToken();
+  return token ? { ...headers, authorization: `Bearer ${token}` } : headers;
+}
+
+function labelAuth() {
+  const set = (id, text) => {
+    const node = document.getElementById(id);
+    if (node) node.textContent = text;
+  };
+  set('auth-label', authText('label'));
+  set('auth-submit', authText('submit'));
+  set('auth-forget', authText('forget'));
+  const forget = document.getElementById('auth-forget');
+  if (forget) forget.hidden = !storedToken();
+}
+
+/** The token this page load started with (null: none yet). */
+const tokenAtLoad = storedToken();
+
+/** Shows the token form: after a refused token, says so and forgets it. */
+export function askForToken() {
+  const refused = tokenAtLoad !== null;
+  if (refused) sessionStorage.removeItem(TOKEN_KEY);
+  const box = document.getElementById('auth');
+  if (!box) return;
+  labelAuth();
+  const message = document.getElementById('auth-message');
+  message.textContent = authText(refused ? 'rejected' : 'needed');
+  message.classList.toggle('bad', refused);
+  box.hidden = false;
+  document.getElementById('auth-token')?.focus();
+}
+
+function showAccessNotice(text) {
+  const box = document.getElementById('auth-notice');
+  if (!box) return;
+  box.textContent = text;
+  box.hidden = false;
+}
+
+/** What the page shows when the API refuses a call for access reasons (401, 403, 429). */
+function accessProblem(err, res) {
+  if (err.status === 401) askForToken();
+  else if (err.status === 403) showAccessNotice(authText('forbidden', { error: err.message }));
+  else if (err.status === 429) showAccessNotice(authText('limited', { s: res.headers.get('retry-after') ?? '?' }));
+}
+
+function wireAuth() {
+  document.getElementById('auth-form')?.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const token = document.getElementById('auth-token').value.trim();
+    if (!token) return;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    location.reload();
+  });
+  document.getElementById('auth-forget')?.addEventListener('click', () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    location.reload();
+  });
+}
+
+if (typeof document !== 'undefined') wireAuth();
+
+/** fetch() of an API URL with the stored token; 401, 403 and 429 answers are also shown to the user. */
+export async function apiFetch(url, init = {}) {
+  const api = String(url).startsWith('/api/');
+  const res = await fetch(url, api ? { ...init, headers: authHeaders(init.headers) } : init);
+  if (api && [401, 403, 429].includes(res.status)) {
+    const body = await res.clone().json().catch(() => null);
+    accessProblem(new ApiError(res.status, body), res);
+  }
+  return res;
+}
+
 export async function getJSON(url, init) {
-  const res = await fetch(url, init);
+  const res = await apiFetch(url, init);
   const text = await res.text();
   let body = null;
   try {
@@ -66,11 +179,15 @@ export async function boot(page) {
   ctx.url = new URL(location.href);
   const langParam = ctx.url.searchParams.get('lang');
   ctx.lang = pickLang(langParam);
-  const [messages, meta] = await Promise.all([getJSON('/assets/i18n.json'), page === 'console' ? null : getJSON('/api/meta')]);
+  const [messages, meta] = await Promise.all([getJSON('/assets/i18n.json'), page === 'console' ? null : getJSON('/api/meta').catch((err) => err)]);
   ctx.messages = messages[ctx.lang];
-  ctx.meta = meta;
   document.documentElement.lang = ctx.lang === 'zh' ? 'zh-CN' : 'en';
   translate(document);
+  labelAuth();
+  // Without access (no token yet, a refused one, too many requests) the page stops here: the form or notice shows.
+  if (meta instanceof ApiError && [401, 403, 429].includes(meta.status)) await new Promise(() => {});
+  if (meta instanceof Error) throw meta;
+  ctx.meta = meta;
   document.title = `${t('nav_' + page)} · ccmart`;
   for (const a of document.querySelectorAll('[data-nav]')) a.classList.toggle('current', a.dataset.nav === page);
   for (const a of document.querySelectorAll('[data-lang]')) a.classList.toggle('current', a.dataset.lang === ctx.lang);

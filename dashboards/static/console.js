@@ -1,7 +1,8 @@
 // Analyst console (/console): the mart catalog (GET /api/catalog) and read-only SQL (POST /api/sql) with a
 // results table and CSV / Parquet downloads. The chosen table, query and limit live in the URL
-// (?table&sql&limit&lang), so a shared link reruns the same query.
-import { ApiError, boot, cardState, el, getJSON, postJSON, rendered, setURL, t } from './common.js';
+// (?table&sql&limit&lang), so a shared link reruns the same query. Every call carries the access token, if
+// any (common.js); a viewer's token is refused here with a message (SQL and downloads need an analyst's).
+import { ApiError, apiFetch, boot, cardState, el, getJSON, postJSON, rendered, setURL, t } from './common.js';
 
 const $ = (sel) => document.querySelector(sel);
 const LAYER_ORDER = ['marts', 'kpi', 'workforce', 'seed', 'intermediate', 'staging', 'raw'];
@@ -167,7 +168,8 @@ async function download(format) {
   showError(null);
   $('#result-meta').textContent = t('console_downloading');
   try {
-    const res = await fetch('/api/sql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request(format)) });
+    // Downloads are exports: the server lets analysts' and admins' tokens through.
+    const res = await apiFetch('/api/sql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request(format)) });
     if (!res.ok) {
       const body = await res.json().catch(() => ({}));
       throw new ApiError(res.status, body);

@@ -103,6 +103,22 @@ describe('POST /api/sql', () => {
       [`SELECT * FROM read_text('/etc/hostname')`, /disabled by configuration/],
       [`SELECT * FROM glob('/etc/*')`, /disabled by configuration/],
       [`SELECT 1) TO '${join(dir, 'escape.csv')}' (FORMAT csv); SELECT (1`, /SQL error|one statement/],
+      [`INSTALL httpfs`, /only SELECT/],
+      [`LOAD '${join(dir, 'evil.duckdb_extension')}'`, /only SELECT/],
+      [`PRAGMA enable_profiling`, /only SELECT/],
+      [`PRAGMA memory_limit = '64GB'`, /only SELECT/],
+      [`SET threads = 64`, /only SELECT/],
+      [`RESET memory_limit`, /only SELECT/],
+      [`CHECKPOINT`, /only SELECT/],
+      [`DETACH marts`, /only SELECT/],
+      [`USE memory`, /only SELECT/],
+      [`EXPORT DATABASE '${join(dir, 'export')}'`, /only SELECT|disabled by configuration/],
+      [`SELECT * FROM query('COPY kpi_daily TO ''${join(dir, 'out.csv')}''')`, /SQL error/],
+      [`SELECT * FROM read_blob('/etc/passwd')`, /disabled by configuration/],
+      [`SELECT * FROM read_json_auto('/proc/self/environ')`, /disabled by configuration/],
+      [`SELECT * FROM read_parquet('https://example.com/x.parquet')`, /disabled by configuration/],
+      [`SELECT getenv('CCMART_TOKENS')`, /SQL error/],
+      [`CREATE SECRET s (TYPE s3, KEY_ID 'x', SECRET 'y')`, /only SELECT|SQL error/],
     ];
     for (const format of ['json', 'csv', 'parquet']) {
       for (const [sql, reason] of refused) {
@@ -114,6 +130,7 @@ describe('POST /api/sql', () => {
     }
     expect(existsSync(join(dir, 'out.csv'))).toBe(false);
     expect(existsSync(join(dir, 'escape.csv'))).toBe(false);
+    expect(existsSync(join(dir, 'export'))).toBe(false);
     // the database is unchanged
     expect((await api.sql(`SELECT count(*) AS n FROM build_history`))[0]!.n).toBeGreaterThan(0);
   });
