@@ -5,7 +5,8 @@
 // requests, as dashboards make them) and once with every answer computed (--cache-mb 0). Without --db it builds
 // a demo database: `ccmart generate` data (28 days, 60,000 contacts) ingested, built and forecast; the fixtures
 // if there is no generator.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { startServe, stopServe } from './serve.ts';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -84,20 +85,6 @@ async function demoDatabase(dir: string): Promise<string> {
   return dbPath;
 }
 
-function startServe(dbPath: string, cacheMb: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn('node', [bin, 'serve', '--db', dbPath, '--host', '127.0.0.1', '--port', '0', '--cache-mb', String(cacheMb)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolvePromise, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (d: string) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+\/)/.exec(out);
-      if (m) resolvePromise({ child, url: m[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`ccmart serve exited with ${code}: ${out}`)));
-  });
-}
-
 function report(name: string, r: AutocannonResult): boolean {
   const ok = r.latency.p99 <= TARGET_P99_MS;
   console.log(
@@ -108,7 +95,7 @@ function report(name: string, r: AutocannonResult): boolean {
 }
 
 async function round(dbPath: string, cacheMb: number, label: string): Promise<boolean> {
-  const { child, url } = await startServe(dbPath, cacheMb);
+  const { child, url } = await startServe(['--db', dbPath, '--cache-mb', String(cacheMb)]);
   let ok = true;
   try {
     const meta = (await (await fetch(new URL('api/meta', url))).json()) as { queues: { queue_id: string }[]; date_range: { from: string; to: string } | null };
@@ -138,8 +125,7 @@ async function round(dbPath: string, cacheMb: number, label: string): Promise<bo
         await autocannon({ url: new URL('api/whatif', url).href, connections, duration, method: 'POST', headers: { 'content-type': 'application/json' }, body: whatifBody }),
       ) && ok;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopServe(child);
   }
   return ok;
 }

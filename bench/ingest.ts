@@ -6,7 +6,7 @@
  *
  *   node bin/run-ts.js bench/ingest.ts [--rows N] [--repeat N] [--memory-limit 3GB] [--dir DIR] [--keep]
  */
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +27,7 @@ const repeat = Number(values.repeat);
 if (!Number.isInteger(rows) || rows <= 0) throw new Error(`--rows: expected a positive integer, got "${values.rows}"`);
 if (!Number.isInteger(repeat) || repeat <= 0) throw new Error(`--repeat: expected a positive integer, got "${values.repeat}"`);
 const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'ccmart-bench-ingest-'));
+mkdirSync(dir, { recursive: true });
 
 const HEADER =
   'contact_id,leg_seq,customer_id,channel,direction,queue,agent,priority,arrival_at,ivr_entry_at,ivr_exit_at,ivr_path,queue_entry_at,answer_at,end_at,hold_seconds,acw_seconds,disposition,outcome,transfer_to,csat';

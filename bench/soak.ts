@@ -5,7 +5,8 @@
 // post heavy SQL. Prints requests served, errors (target 0), p50/p99 latency, and whether every answer came from
 // a complete build: each answer names its build (x-ccmart-build), and its total offered must equal that build's
 // Σ offered in kpi_daily, read from the file right after the build was switched in.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { startServe, stopServe } from './serve.ts';
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,22 +60,6 @@ async function buildTotals(): Promise<{ build: string; offered: number }> {
   }
 }
 
-function startServe(): Promise<{ child: ChildProcess; url: string }> {
-  const args = [bin, 'serve', '--db', dbPath, '--inbox', inbox, '--port', '0', '--rate-limit', '100000', '--rate-burst', '100000'];
-  const env = { ...process.env, CCMART_TOKENS: Object.entries(tokens).map(([role, t]) => `${role}:${t}`).join(',') };
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (d: string) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+\/)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`ccmart serve exited with ${code}: ${out}`)));
-  });
-}
-
 const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN);
 
 try {
@@ -94,7 +79,8 @@ try {
   const first = await buildTotals();
   expected.set(first.build, first.offered);
 
-  const { child, url } = await startServe();
+  const env = { ...process.env, CCMART_TOKENS: Object.entries(tokens).map(([role, t]) => `${role}:${t}`).join(',') };
+  const { child, url } = await startServe(['--db', dbPath, '--inbox', inbox, '--rate-limit', '100000', '--rate-burst', '100000'], env);
   console.log(`serving ${url}; ${durationS} s of load: ${dashboardWorkers} dashboard clients, ${analystWorkers} analysts, a refresh every ${everyS} s\n`);
   const viewer = { authorization: `Bearer ${tokens.viewer}` };
   const last = days[FIRST_DAYS - 1]!;
@@ -174,8 +160,7 @@ try {
         const s = (await (await fetch(url + 'api/refresh', { headers: admin })).json()) as { state: string; message: string | null };
         if (s.state === 'running') continue;
         if (s.state !== 'ok') errors.push(`refresh of ${day} ${s.state}: ${s.message}`);
-        message = s.message ?? "";
-        if (process.env.SOAK_DEBUG) console.log(JSON.stringify(s));
+        message = s.message ?? '';
         break;
       }
       const t = await buildTotals();
@@ -191,8 +176,7 @@ try {
     ...Array.from({ length: analystWorkers }, () => analyst()),
     refresher(),
   ]);
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  await stopServe(child);
 
   for (const c of checked) {
     const want = expected.get(c.build);
