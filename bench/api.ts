@@ -2,9 +2,10 @@
 // Starts `ccmart serve` on 127.0.0.1 in a child process (so the load generator does not share its CPU time
 // with the server's event loop) and measures the overview KPI endpoint and a what-if, printing requests per
 // second and p50 / p99 latency against the 100 ms p99 target: once with the answer cache (the default: repeated
-// requests, as dashboards make them) and once with every answer computed (--cache-mb 0). Without --db it builds
-// a demo database: `ccmart generate` data (28 days, 60,000 contacts) ingested, built and forecast; the fixtures
-// if there is no generator.
+// requests, as dashboards make them) and once with every answer computed (--cache-mb 0).
+// The database: --db FILE, else the 10M-contact demo that `npm run bench:build` leaves in
+// tmp/bench-build-10000000/, else (said so on the terminal) a small demo built here: `ccmart generate` data
+// (28 days, 60,000 contacts) ingested, built and forecast.
 import { spawnSync } from 'node:child_process';
 import { startServe, stopServe } from './serve.ts';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -130,10 +131,19 @@ async function round(dbPath: string, cacheMb: number, label: string): Promise<bo
   return ok;
 }
 
-const tmp = values.db ? undefined : mkdtempSync(join(tmpdir(), 'ccmart-bench-api-'));
+const large = join(root, 'tmp/bench-build-10000000/bench.duckdb');
+const given = values.db ? resolve(values.db) : existsSync(large) ? large : undefined;
+if (!given) console.log(`no 10M-contact database at ${large} (npm run bench:build makes it): measuring a small demo instead`);
+const tmp = given ? undefined : mkdtempSync(join(tmpdir(), 'ccmart-bench-api-'));
 try {
-  const dbPath = values.db ? resolve(values.db) : await demoDatabase(tmp!);
-  console.log(`database ${dbPath}\n`);
+  const dbPath = given ?? (await demoDatabase(tmp!));
+  {
+    const { openDatabase, queryOne } = await import('../core/db.ts');
+    const db = await openDatabase(dbPath, { readOnly: true });
+    const n = await queryOne<{ n: number; days: number }>(db.conn, 'SELECT count(*)::DOUBLE AS n, count(DISTINCT started_at::DATE)::DOUBLE AS days FROM fct_touchpoint');
+    db.close();
+    console.log(`database ${dbPath}: ${n!.n.toLocaleString('en-US')} touchpoints over ${n!.days} days\n`);
+  }
   const cached = await round(dbPath, 64, 'answers cached (the default)');
   const computed = await round(dbPath, 0, 'every answer computed');
   console.log(
