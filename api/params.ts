@@ -22,6 +22,9 @@ export function fromNotAfterTo(v: { from?: string | undefined; to?: string | und
   if (v.from && v.to && v.from > v.to) ctx.addIssue({ code: 'custom', path: ['from'], message: `from (${v.from}) is after to (${v.to})` });
 }
 
+/** from, to and queue: the filter of the per-queue, per-interval workforce endpoints. */
+export const periodAndQueues = z.strictObject({ ...period, queue: idList('queue').optional() }).superRefine(fromNotAfterTo);
+
 export const calendarGrain = z.enum(['day', 'week', 'month'], { error: 'expected day, week or month' });
 
 /** A whole number in a query string. */

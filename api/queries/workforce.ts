@@ -3,8 +3,19 @@
  * and what was scheduled (fct_coverage) where those exist. Also the inputs of the what-if staffing.
  */
 import { sql } from 'kysely';
+import { z } from 'zod';
 import type { MartDb } from '../db/marts.ts';
+import { available } from '../schemas.ts';
 import { col, whereKpi, type KpiFilter, type PeriodFilter } from './filters.ts';
+
+/**
+ * The answer of an endpoint reading one of these tables per queue and interval (forecastRows, staffingRows):
+ * whether the table exists yet, and its rows, keyed by queue and interval, with `columns` after the keys.
+ */
+export function queueIntervalAnswer<Columns extends z.ZodRawShape>(columns: Columns) {
+  const keys = { queue_id: z.string(), interval_start: z.string(), date: z.string() };
+  return z.strictObject({ available, rows: z.array(z.strictObject({ ...keys, ...columns })) });
+}
 
 export async function forecastRows(db: MartDb, filter: KpiFilter) {
   let q = db

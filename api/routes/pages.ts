@@ -93,6 +93,63 @@ function inside(root: string, relative: string): string | null {
   return full.startsWith(root + sep) ? full : null;
 }
 
+const escapeAttribute = (value: string) => value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+const ARGS = String.raw`(?:\s+[a-z][a-z0-9-]*="[^"]*")*`;
+/** `{{> name key="value"}}` or `{{#name key="value"}}children{{/name}}`. */
+const PARTIAL = new RegExp(
+  String.raw`\{\{>\s*(?<name>[a-z][a-z0-9-]*)(?<args>${ARGS})\s*\}\}` +
+    String.raw`|\{\{#(?<block>[a-z][a-z0-9-]*)(?<blockArgs>${ARGS})\s*\}\}(?<children>[\s\S]*?)\{\{\/\k<block>\}\}`,
+  'g',
+);
+
+/**
+ * Markup shared by several pages, kept once in pages/_NAME.html. A page writes `{{> NAME key="value" …}}`, or
+ * `{{#NAME key="value" …}}inner markup{{/NAME}}`; the partial's `{{key}}` takes the value (escaped) and its
+ * `{{children}}` the inner markup (nothing in the short form); a comment opening the partial describes it and is
+ * left out. A missing partial, or a `{{key}}` the page gives no value for, is an error, so a typo cannot ship
+ * a half-filled page.
+ */
+export async function fillPartials(page: string, read: (name: string) => Promise<string | null>): Promise<string> {
+  const uses = [...page.matchAll(PARTIAL)];
+  const filled = await Promise.all(
+    uses.map(async ({ groups = {} }) => {
+      const name = (groups.name ?? groups.block)!;
+      const partial = await read(name);
+      if (partial === null) throw new Error(`page partial _${name}.html: not found`);
+      const given = (groups.args ?? groups.blockArgs ?? '').matchAll(/([a-z][a-z0-9-]*)="([^"]*)"/g);
+      const values = new Map([...given].map(([, key, value]) => [key!, escapeAttribute(value!)]));
+      values.set('children', groups.children?.trim() ?? '');
+      return fillPartial(name, partial, values);
+    }),
+  );
+  let out = '';
+  let done = 0;
+  uses.forEach((use, i) => {
+    // The partial's lines take the indentation of the line its tag stands on.
+    const indent = /^[ \t]*/.exec(page.slice(page.lastIndexOf('\n', use.index - 1) + 1, use.index))![0];
+    out += page.slice(done, use.index) + filled[i]!.replaceAll('\n', `\n${indent}`);
+    done = use.index + use[0].length;
+  });
+  return out + page.slice(done);
+}
+
+function fillPartial(name: string, partial: string, values: Map<string, string>): string {
+  const value = (key: string) => {
+    const v = values.get(key);
+    if (v === undefined) throw new Error(`page partial _${name}.html: no value for {{${key}}}`);
+    return v;
+  };
+  return (
+    partial
+      .replace(/^\s*<!--[\s\S]*?-->/, '')
+      .trim()
+      // A line holding nothing but an empty value goes.
+      .replace(/^[ \t]*\{\{([a-z][a-z0-9-]*)\}\}[ \t]*\n/gm, (line, key: string) => (value(key) === '' ? '' : line))
+      .replace(/\{\{([a-z][a-z0-9-]*)\}\}/g, (_, key: string) => value(key))
+  );
+}
+
 export interface PagesOptions {
   /** Folder holding pages/ and static/ (default: the repository's dashboards/). */
   dashboardsDir: string;
@@ -105,8 +162,8 @@ export function pagesRouter(opts: PagesOptions) {
   const app = new Hono();
 
   /**
-   * A page: dashboards/pages/NAME.html, set inside pages/_layout.html (the shared head and navigation) unless
-   * it is a whole document itself.
+   * A page: dashboards/pages/NAME.html with its partials filled in, set inside pages/_layout.html (the shared
+   * head and navigation) unless it is a whole document itself.
    */
   const page = async (name: string) => {
     const body = await readIfFile(join(pagesDir, `${name}.html`));
@@ -115,7 +172,8 @@ export function pagesRouter(opts: PagesOptions) {
     if (/^\s*<!doctype/i.test(text)) return body;
     const layout = await readIfFile(join(pagesDir, '_layout.html'));
     if (!layout) return body;
-    return Buffer.from(layout.toString('utf8').replaceAll('{{page}}', name).replace('{{content}}', () => text), 'utf8');
+    const content = await fillPartials(text, async (partial) => (await readIfFile(join(pagesDir, `_${partial}.html`)))?.toString('utf8') ?? null);
+    return Buffer.from(layout.toString('utf8').replaceAll('{{page}}', name).replace('{{content}}', () => content), 'utf8');
   };
   const html = (body: string | Uint8Array<ArrayBuffer>) =>
     new Response(body, { headers: { 'Content-Type': contentTypes['.html']!, 'Cache-Control': 'no-cache' } });

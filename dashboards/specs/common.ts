@@ -194,6 +194,19 @@ export const DATE_UTC = "utc:'%Y-%m-%d'";
 export type Layer = Extract<TopLevelSpec, { layer: unknown }>['layer'][number];
 
 /**
+ * A dashed rule at `target` across the chart, on the `axis` the target value lies along; `datum` adds fields
+ * to the rule's one data row (for layers drawn from the same row).
+ */
+export function targetRule(target: number, axis: 'x' | 'y', datum: Record<string, unknown> = {}): Layer {
+  const at = { field: 'target', type: 'quantitative' } as const;
+  return {
+    data: { values: [{ target, ...datum }] },
+    mark: { type: 'rule', color: COLORS.target, strokeDash: [5, 4], strokeWidth: 1.5 },
+    encoding: axis === 'x' ? { x: at } : { y: at },
+  };
+}
+
+/**
  * An invisible layer that stretches the x scale to `factor` × the largest `field`, leaving room right of the
  * longest bar for its text label.
  */

@@ -5,7 +5,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Transform } from 'vega-lite/types_unstable/transform.js';
 import { t, type Lang } from '../i18n.ts';
-import { channelLabel, COLORS, DATA, frame, nodeLabel, roomForLabels, type Layer, type NodeLevel } from './common.ts';
+import { channelLabel, COLORS, DATA, frame, nodeLabel, roomForLabels, targetRule, type Layer, type NodeLevel } from './common.ts';
 
 export interface FlowOptions {
   lang: Lang;
@@ -140,13 +140,7 @@ export function fcrByChannelSpec(o: { lang: Lang; target?: number | null }): Top
       ],
     },
   ];
-  if (target != null) {
-    layers.push({
-      data: { values: [{ target }] },
-      mark: { type: 'rule', color: COLORS.target, strokeDash: [5, 4], strokeWidth: 1.5 },
-      encoding: { x: { field: 'target', type: 'quantitative' } },
-    });
-  }
+  if (target != null) layers.push(targetRule(target, 'x'));
   return {
     ...frame(160),
     data: { name: DATA.rows },

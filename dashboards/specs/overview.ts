@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { t, type Lang } from '../i18n.ts';
-import { channelLabel, COLORS, roomForLabels, type Layer, DATA, DATE_UTC, frame, numberFormat, queueLabel, TIMESTAMP_UTC } from './common.ts';
+import { channelLabel, COLORS, roomForLabels, targetRule, type Layer, DATA, DATE_UTC, frame, numberFormat, queueLabel, TIMESTAMP_UTC } from './common.ts';
 import { tileMetric } from './metrics.ts';
 
 export interface TrendOptions {
@@ -55,11 +55,7 @@ export function kpiTrendSpec(o: TrendOptions): TopLevelSpec {
   if (o.target != null && Number.isFinite(o.target)) {
     const label = t(o.lang, 'target_value', { v: formatValue(o.target, m.unit) });
     layers.push(
-      {
-        data: { values: [{ target: o.target, label }] },
-        mark: { type: 'rule', color: COLORS.target, strokeDash: [5, 4], strokeWidth: 1.5 },
-        encoding: { y: { field: 'target', type: 'quantitative' } },
-      },
+      targetRule(o.target, 'y', { label }),
       {
         data: { values: [{ target: o.target, label }] },
         // In the right margin, beside the rule's end, clear of the line.
@@ -155,13 +151,7 @@ export function worstQueueDaysSpec(o: { lang: Lang; target?: number | null; thre
       ],
     },
   ];
-  if (target != null) {
-    layers.push({
-      data: { values: [{ target }] },
-      mark: { type: 'rule', color: COLORS.target, strokeDash: [5, 4], strokeWidth: 1.5 },
-      encoding: { x: { field: 'target', type: 'quantitative' } },
-    });
-  }
+  if (target != null) layers.push(targetRule(target, 'x'));
   return {
     ...frame(Math.max(120, limit * 22)),
     data: { name: DATA.rows },

@@ -174,7 +174,7 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
 }
 
-/** Loads labels and /api/meta, translates the page, wires the language switch and the navigation. */
+/** Loads labels and /api/meta, translates and titles the page, wires the language switch and the navigation. */
 export async function boot(page) {
   ctx.url = new URL(location.href);
   const langParam = ctx.url.searchParams.get('lang');
@@ -183,6 +183,8 @@ export async function boot(page) {
   ctx.messages = messages[ctx.lang];
   document.documentElement.lang = ctx.lang === 'zh' ? 'zh-CN' : 'en';
   translate(document);
+  const title = document.getElementById('page-title');
+  if (title) title.textContent = t(`nav_${page}`);
   labelAuth();
   // Without access (no token yet, a refused one, too many requests) the page stops here: the form or notice shows.
   if (meta instanceof ApiError && [401, 403, 429].includes(meta.status)) await new Promise(() => {});
@@ -401,26 +403,31 @@ export function cardState(card, state, message = '', hint = '') {
   }
 }
 
-const ZH_TIME = {
-  dateTime: '%x %A %X',
-  date: '%Y/%-m/%-d',
-  time: '%H:%M:%S',
-  periods: ['上午', '下午'],
-  days: ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'],
-  shortDays: ['周日', '周一', '周二', '周三', '周四', '周五', '周六'],
-  months: ['一月', '二月', '三月', '四月', '五月', '六月', '七月', '八月', '九月', '十月', '十一月', '十二月'],
-  shortMonths: ['1月', '2月', '3月', '4月', '5月', '6月', '7月', '8月', '9月', '10月', '11月', '12月'],
+/** Date and time patterns of the charts' axes and tooltips (d3-time-format), by language. */
+const TIME_PATTERNS = {
+  zh: { dateTime: '%x %A %X', date: '%Y/%-m/%-d', time: '%H:%M:%S', periods: ['上午', '下午'] },
+  en: { dateTime: '%x, %X', date: '%-m/%-d/%Y', time: '%-I:%M:%S %p', periods: ['AM', 'PM'] },
 };
-const EN_TIME = {
-  dateTime: '%x, %X',
-  date: '%-m/%-d/%Y',
-  time: '%-I:%M:%S %p',
-  periods: ['AM', 'PM'],
-  days: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
-  shortDays: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
-  months: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
-  shortMonths: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
-};
+
+/** Names of the 7 weekdays (from Sunday) or 12 months in the page's language, from the browser's locale data. */
+function calendarNames(unit, width) {
+  const format = new Intl.DateTimeFormat(locale(), { [unit]: width, timeZone: 'UTC' });
+  // 1 January 2023 was a Sunday.
+  const dates = unit === 'weekday' ? Array.from({ length: 7 }, (_, i) => Date.UTC(2023, 0, 1 + i)) : Array.from({ length: 12 }, (_, i) => Date.UTC(2023, i, 1));
+  return dates.map((d) => format.format(d));
+}
+
+/** The d3 time-format locale of the page's language. */
+function timeFormatLocale() {
+  return {
+    ...(TIME_PATTERNS[ctx.lang] ?? TIME_PATTERNS.en),
+    days: calendarNames('weekday', 'long'),
+    shortDays: calendarNames('weekday', 'short'),
+    months: calendarNames('month', 'long'),
+    shortMonths: calendarNames('month', 'short'),
+  };
+}
+
 const NUMBER = { decimal: '.', thousands: ',', grouping: [3], currency: ['', ''] };
 
 const ZH_ACTIONS = { CLICK_TO_VIEW_ACTIONS: '图表操作', PNG_ACTION: '保存为 PNG', SVG_ACTION: '保存为 SVG', SOURCE_ACTION: '查看源码', COMPILED_ACTION: '查看 Vega', EDITOR_ACTION: '在编辑器中打开' };
@@ -450,7 +457,7 @@ function embedOptions(fileName, expr) {
     forceActionsMenu: true,
     tooltip: { disableDefaultStyle: true, theme: 'light' },
     formatLocale: NUMBER,
-    timeFormatLocale: ctx.lang === 'zh' ? ZH_TIME : EN_TIME,
+    timeFormatLocale: timeFormatLocale(),
     downloadFileName: fileName,
     ...(ctx.lang === 'zh' ? { i18n: ZH_ACTIONS } : {}),
   };

@@ -44,7 +44,7 @@ async function loadCatalog() {
     cardState(card, 'error', `${t('load_error')}: ${err.message}`);
     return;
   }
-  $('#catalog-meta').textContent = t('console_tables', { n: tables.length });
+  $('#page-meta').textContent = t('console_tables', { n: tables.length });
   if (!tables.length) {
     cardState(card, 'empty');
     return;

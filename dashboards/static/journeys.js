@@ -1,9 +1,10 @@
 // Journeys and breakpoints (/journeys): node flow from entry to exit, breakpoints with recovery, FCR by first
 // channel; filters period, queues, channel and node detail, kept in the URL (?from&to&queue&channel&level&lang).
 import {
-  boot, cardState, channelName, ctx, debounce, drawChart, el, formatDuration, formatValue, getJSON, listParam, meets,
-  nodeText, periodFromURL, periodInputs, query, queuePicker, rendered, seedTarget, setURL, statusPill, t, tile, withCard,
+  boot, cardState, channelName, ctx, drawChart, el, formatDuration, formatValue, getJSON, meets, nodeText, query, rendered,
+  seedTarget, statusPill, t, tile, withCard,
 } from './common.js';
+import { periodAndQueueFilters } from './filters.js';
 
 const $ = (sel) => document.querySelector(sel);
 const LEVELS = ['type', 'node'];
@@ -11,47 +12,29 @@ const LEVELS = ['type', 'node'];
 await boot('journeys');
 
 const params = new URLSearchParams(location.search);
-let period = periodFromURL();
-let queues = listParam('queue');
+const filters = periodAndQueueFilters(() => load());
 let channel = params.get('channel') ?? '';
 let level = LEVELS.includes(params.get('level')) ? params.get('level') : 'type';
 let generation = 0;
 
-const range = ctx.meta.date_range;
-$('#data-through').textContent = range ? t('data_through', { d: range.to }) : t('no_data');
-
-periodInputs($('#from'), $('#to'), period, (p) => {
-  period = p;
-  update();
-});
-queuePicker($('#queues'), queues, (q) => {
-  queues = q;
-  update();
-});
 const channelSelect = $('#channel');
 channelSelect.append(el('option', { value: '', textContent: t('all_channels') }));
 for (const c of ctx.meta.channels) channelSelect.append(el('option', { value: c.channel, textContent: channelName(c.channel), selected: c.channel === channel }));
 channelSelect.addEventListener('change', () => {
   channel = channelSelect.value;
-  update();
+  filters.changed();
 });
 const levelSelect = $('#level');
 for (const l of LEVELS) levelSelect.append(el('option', { value: l, textContent: t(`flow_level_${l}`), selected: l === level }));
 levelSelect.addEventListener('change', () => {
   level = levelSelect.value;
-  update();
+  filters.changed();
 });
-$('#reset').addEventListener('click', () => {
-  const lang = new URLSearchParams(location.search).get('lang');
-  location.href = location.pathname + (lang ? `?lang=${lang}` : '');
-});
-
-const update = debounce(() => load(), 150);
 
 async function load() {
   const g = ++generation;
-  setURL({ from: period.from, to: period.to, queue: queues, channel, level: level === 'type' ? null : level });
-  const base = { from: period.from, to: period.to, queue: queues, channel };
+  filters.keepInURL({ channel, level: level === 'type' ? null : level });
+  const base = { ...filters.params, channel };
   for (const c of document.querySelectorAll('.card')) cardState(c, 'loading');
   const fcrTarget = seedTarget('fcr');
 

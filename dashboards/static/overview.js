@@ -1,9 +1,10 @@
 // Operations overview (/): KPIs against targets, daily trend, channel mix, worst queue-days and intervals,
 // breakpoint hot spots; filters period and queues, kept in the URL (?from&to&queue&metric&lang).
 import {
-  addDays, boot, cardState, ctx, daysBetween, debounce, drawChart, el, formatValue, getJSON, listParam, meets,
-  periodFromURL, periodInputs, query, queueName, queuePicker, rendered, seedTarget, setURL, t, withCard,
+  addDays, boot, cardState, ctx, daysBetween, drawChart, el, formatValue, getJSON, meets, query, queueName, rendered,
+  seedTarget, setURL, statusPill, t, tile, withCard,
 } from './common.js';
+import { periodAndQueueFilters } from './filters.js';
 
 const $ = (sel) => document.querySelector(sel);
 /** Interval figures (heat-map, worst intervals) cover at most the last days of the period. */
@@ -13,23 +14,11 @@ await boot('overview');
 const { tiles: metrics } = await getJSON('/assets/metrics.json');
 const slMetric = metrics.find((m) => m.field === 'service_level');
 
-let period = periodFromURL();
-let queues = listParam('queue');
+const filters = periodAndQueueFilters(() => load());
 let metric = new URLSearchParams(location.search).get('metric');
 if (!metrics.some((m) => m.field === metric)) metric = 'service_level';
 let generation = 0;
 
-const range = ctx.meta.date_range;
-$('#data-through').textContent = range ? t('data_through', { d: range.to }) : t('no_data');
-
-periodInputs($('#from'), $('#to'), period, (p) => {
-  period = p;
-  update();
-});
-queuePicker($('#queues'), queues, (q) => {
-  queues = q;
-  update();
-});
 const metricSelect = $('#metric');
 for (const m of metrics) metricSelect.append(el('option', { value: m.field, textContent: t(m.field), selected: m.field === metric }));
 metricSelect.addEventListener('change', () => {
@@ -37,12 +26,6 @@ metricSelect.addEventListener('change', () => {
   setURL({ metric: metric === 'service_level' ? null : metric });
   drawTrend(generation, lastDaily);
 });
-$('#reset').addEventListener('click', () => {
-  const lang = new URLSearchParams(location.search).get('lang');
-  location.href = location.pathname + (lang ? `?lang=${lang}` : '');
-});
-
-const update = debounce(() => load(), 150);
 
 /**
  * The target of a tile metric: the queue's own target when exactly one catalog queue is chosen, else the seed
@@ -50,8 +33,8 @@ const update = debounce(() => load(), 150);
  */
 function targetOf(m) {
   const seed = seedTarget(m.target);
-  if (queues.length === 1) {
-    const q = ctx.meta.queues.find((x) => x.queue_id === queues[0]);
+  if (filters.queues.length === 1) {
+    const q = ctx.meta.queues.find((x) => x.queue_id === filters.queues[0]);
     const own = { service_level: q?.sl_target, abandon_rate: q?.abandon_target, asa: q?.asa_target_seconds }[m.target];
     if (own !== null && own !== undefined) return { target: own, direction: seed?.direction ?? (m.target === 'service_level' ? 'higher' : 'lower') };
   }
@@ -62,8 +45,8 @@ let lastDaily = null;
 
 async function load() {
   const g = ++generation;
-  setURL({ from: period.from, to: period.to, queue: queues, metric: metric === 'service_level' ? null : metric });
-  const base = { from: period.from, to: period.to, queue: queues };
+  filters.keepInURL({ metric: metric === 'service_level' ? null : metric });
+  const { period, params: base } = filters;
   const intervalFrom = [period.from, addDays(period.to, -(INTERVAL_DAYS - 1))].sort().at(-1);
   const intervalBase = { ...base, from: intervalFrom };
   for (const c of document.querySelectorAll('.card')) cardState(c, 'loading');
@@ -143,16 +126,8 @@ function drawTiles(d) {
     const target = targetOf(m);
     const ok = meets(value, target);
     const label = m.field === 'service_level' && d?.sl_threshold_seconds != null ? t('service_level_t', { t: d.sl_threshold_seconds }) : t(m.field);
-    const status = ok === null ? el('span', { class: 'pill', textContent: target ? '–' : t('no_target') }) : el('span', { class: `pill ${ok ? 'good' : 'bad'}`, textContent: ok ? t('meets_target') : t('misses_target') });
-    box.append(
-      el(
-        'div',
-        { class: `tile ${ok === null ? '' : ok ? 'good' : 'bad'}`, dataset: { metric: m.field } },
-        el('div', { class: 'label', textContent: label, title: label }),
-        el('div', { class: 'value', textContent: formatValue(value, m.unit) }),
-        el('div', { class: 'target' }, target ? el('span', { textContent: t('target_value', { v: formatValue(target.target, m.unit, false) }) }) : null, status),
-      ),
-    );
+    const targetText = target ? el('span', { textContent: t('target_value', { v: formatValue(target.target, m.unit, false) }) }) : null;
+    box.append(tile({ key: m.field, label, value: formatValue(value, m.unit), status: ok, sub: [targetText, statusPill(ok, !!target)] }));
   }
 }
 

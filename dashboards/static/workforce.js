@@ -2,10 +2,8 @@
 // agents, the schedule's coverage and one day of agents' shifts, and a what-if (POST /api/whatif) on the
 // service-level target, handle time, shrinkage and volume.
 // Filters, the Gantt's day and the changed what-if assumptions live in the URL (?from&to&queue&day&sl_target&…&lang).
-import {
-  addDays, boot, cardState, ctx, debounce, drawChart, el, formatValue, getJSON, listParam, periodFromURL, periodInputs,
-  postJSON, query, queuePicker, rendered, seedTarget, setURL, t, withCard,
-} from './common.js';
+import { addDays, boot, cardState, ctx, debounce, drawChart, el, formatValue, getJSON, postJSON, query, rendered, seedTarget, setURL, t, withCard } from './common.js';
+import { periodAndQueueFilters } from './filters.js';
 
 const $ = (sel) => document.querySelector(sel);
 /** Days of history shown before the forecast, and days of forecast after the last day with data. */
@@ -30,9 +28,7 @@ const knobs = {
 await boot('workforce');
 
 const range = ctx.meta.date_range;
-$('#data-through').textContent = range ? t('data_through', { d: range.to }) : t('no_data');
-let period = periodFromURL(HISTORY_DAYS, AHEAD_DAYS);
-let queues = listParam('queue');
+const filters = periodAndQueueFilters(() => load(), { defaultDays: HISTORY_DAYS, aheadDays: AHEAD_DAYS, future: true });
 let generation = 0;
 let whatifGeneration = 0;
 /** Assumptions the planner moved (sent to /api/whatif); the others stay the queues' own. */
@@ -46,19 +42,6 @@ let baseline = null;
 let scheduleDay = urlParams.get('day');
 let scheduleDays = [];
 let ganttGeneration = 0;
-
-periodInputs($('#from'), $('#to'), period, (p) => {
-  period = p;
-  update();
-}, { future: true });
-queuePicker($('#queues'), queues, (q) => {
-  queues = q;
-  update();
-});
-$('#reset').addEventListener('click', () => {
-  const lang = new URLSearchParams(location.search).get('lang');
-  location.href = location.pathname + (lang ? `?lang=${lang}` : '');
-});
 
 for (const [name, knob] of Object.entries(knobs)) {
   const input = $(`#${name}`);
@@ -103,7 +86,6 @@ function setKnobsFromBaseline() {
   }
 }
 
-const update = debounce(() => load(), 150);
 const rerunWhatIf = debounce(() => {
   setURL(Object.fromEntries(Object.keys(knobs).map((k) => [k, changed.get(k) ?? null])));
   runWhatIf(generation);
@@ -127,7 +109,7 @@ function perInterval(rows, fields) {
 const has = (rows, field) => rows.some((r) => r[field] !== null && r[field] !== undefined);
 
 function whatIfBody(extra = {}) {
-  return { from: period.from, to: period.to, ...(queues.length ? { queue: queues } : {}), ...extra };
+  return { from: filters.period.from, to: filters.period.to, ...(filters.queues.length ? { queue: filters.queues } : {}), ...extra };
 }
 
 /** POST /api/whatif; when the forecast has no day in the period, the same period's history instead. */
@@ -139,13 +121,13 @@ async function whatIf(extra) {
 
 async function load() {
   const g = ++generation;
-  setURL({ from: period.from, to: period.to, queue: queues, ...Object.fromEntries(Object.keys(knobs).map((k) => [k, changed.get(k) ?? null])) });
+  filters.keepInURL(Object.fromEntries(Object.keys(knobs).map((k) => [k, changed.get(k) ?? null])));
   for (const c of document.querySelectorAll('.card')) cardState(c, 'loading');
-  const base = { from: period.from, to: period.to, queue: queues };
+  const base = filters.params;
   // Actual volume: the part of the period with interval figures, at most MAX_INTERVAL_DAYS.
-  const actualTo = range && period.to > range.to ? range.to : period.to;
-  const actualFrom = [period.from, addDays(actualTo, -(MAX_INTERVAL_DAYS - 1))].sort().at(-1);
-  const actual = range && actualFrom <= actualTo ? getJSON(`/api/kpis?${query({ from: actualFrom, to: actualTo, queue: queues, grain: 'interval' })}`) : Promise.resolve({ rows: [] });
+  const actualTo = range && filters.period.to > range.to ? range.to : filters.period.to;
+  const actualFrom = [filters.period.from, addDays(actualTo, -(MAX_INTERVAL_DAYS - 1))].sort().at(-1);
+  const actual = range && actualFrom <= actualTo ? getJSON(`/api/kpis?${query({ from: actualFrom, to: actualTo, queue: filters.queues, grain: 'interval' })}`) : Promise.resolve({ rows: [] });
   const forecast = getJSON(`/api/forecast?${query(base)}`);
   const staffing = getJSON(`/api/staffing?${query(base)}`);
   const baselineRun = whatIf({});
@@ -165,9 +147,9 @@ async function load() {
       }
       const list = [...rows.values()].sort((x, y) => (x.interval_start < y.interval_start ? -1 : 1));
       const models = [...new Set(f.rows.map((r) => r.model).filter(Boolean))];
-      $('#forecast-sub').textContent = [`${period.from} – ${period.to}`, models.length ? `${t('forecast')}: ${models.join(', ')}` : null].filter(Boolean).join(' · ');
+      $('#forecast-sub').textContent = [`${filters.period.from} – ${filters.period.to}`, models.length ? `${t('forecast')}: ${models.join(', ')}` : null].filter(Boolean).join(' · ');
       if (!list.some((r) => r.forecast != null || r.actual != null)) return false;
-      await drawChart($('#card-forecast .chart'), 'forecast-actual', { from: period.from, to: period.to }, list);
+      await drawChart($('#card-forecast .chart'), 'forecast-actual', { from: filters.period.from, to: filters.period.to }, list);
     }),
     withCard($('#card-staffing'), async () => {
       const s = await staffing;
@@ -189,7 +171,7 @@ async function load() {
         $('#staffing-sub').textContent = b.source === 'forecast' ? t('whatif_source_forecast') : t('whatif_source_history');
       }
       if (!rows.length || !series.length) return false;
-      await drawChart($('#card-staffing .chart'), 'required-agents', { series, from: period.from, to: period.to, points: rows.length <= FEW }, rows);
+      await drawChart($('#card-staffing .chart'), 'required-agents', { series, from: filters.period.from, to: filters.period.to, points: rows.length <= FEW }, rows);
     }),
     drawCoverage(g, coverage),
     (async () => {
@@ -222,7 +204,7 @@ async function drawCoverage(g, coverage) {
     const hours = (steps.length ? Math.min(...steps) : 30 * 60_000) / 3_600_000;
     const short = rows.filter((r) => r.required > r.scheduled);
     const shortHours = short.reduce((a, r) => a + (r.required - r.scheduled) * hours, 0);
-    $('#coverage-sub').textContent = rows.length ? [`${period.from} – ${period.to}`, t('coverage_short', { h: shortHours.toFixed(1), n: short.length })].join(' · ') : '';
+    $('#coverage-sub').textContent = rows.length ? [`${filters.period.from} – ${filters.period.to}`, t('coverage_short', { h: shortHours.toFixed(1), n: short.length })].join(' · ') : '';
     card.dataset.intervals = String(rows.length);
     card.dataset.shortIntervals = String(short.length);
     if (!rows.length) return false;
@@ -250,7 +232,7 @@ async function drawGantt(g) {
   await withCard(card, async () => {
     $('#schedule-sub').textContent = '';
     if (!scheduleDay) return false;
-    const s = await getJSON(`/api/schedule?${query({ from: scheduleDay, to: scheduleDay, queue: queues, limit: GANTT_SEGMENTS })}`);
+    const s = await getJSON(`/api/schedule?${query({ from: scheduleDay, to: scheduleDay, queue: filters.queues, limit: GANTT_SEGMENTS })}`);
     if (g !== generation || w !== ganttGeneration) return;
     if (!s.available || !s.rows.length) return false;
     const shown = [...new Set(s.rows.map((r) => r.agent_id))].sort().slice(0, GANTT_AGENTS);
@@ -283,7 +265,7 @@ async function runWhatIf(g) {
     const now = summary(res);
     const before = summary(baseline);
     drawStats(now, before);
-    $('#whatif-sub').textContent = `${res.source === 'forecast' ? t('whatif_source_forecast') : t('whatif_source_history')} · ${res.from ?? period.from} – ${res.to ?? period.to}`;
+    $('#whatif-sub').textContent = `${res.source === 'forecast' ? t('whatif_source_forecast') : t('whatif_source_history')} · ${res.from ?? filters.period.from} – ${res.to ?? filters.period.to}`;
     card.dataset.peak = String(now.peak);
     card.dataset.agentHours = String(now.agentHours);
     if (!res.rows.length) return false;
@@ -291,7 +273,7 @@ async function runWhatIf(g) {
     const baseRows = new Map(perInterval(baseline.rows, { baseline_erlang_c: 'agents_erlang_c' }).map((r) => [r.interval_start, r.baseline_erlang_c]));
     for (const r of whatifRows) r.baseline_erlang_c = baseRows.get(r.interval_start) ?? null;
     const series = ['whatif_erlang_c', 'whatif_erlang_a', 'baseline_erlang_c'].filter((k) => has(whatifRows, k));
-    await drawChart($('#card-whatif .chart'), 'required-agents', { series, from: period.from, to: period.to, points: whatifRows.length <= FEW }, whatifRows);
+    await drawChart($('#card-whatif .chart'), 'required-agents', { series, from: filters.period.from, to: filters.period.to, points: whatifRows.length <= FEW }, whatifRows);
   });
 }
 
