@@ -105,17 +105,22 @@ async function round(dbPath: string, cacheMb: number, label: string): Promise<bo
     // A planner's what-if: one queue for the first week of the forecast, else the last week of history.
     const first = forecast.rows[0];
     const last = meta.date_range?.to;
-    const whatif = first
-      ? { queue: first.queue_id, from: first.date, to: plus(first.date, 6), sl_target: 0.9, volume_factor: 1.2 }
-      : { queue: meta.queues[0]?.queue_id, ...(last && { from: plus(last, -6), to: last }), source: 'history', sl_target: 0.9, volume_factor: 1.2 };
-    const whatifBody = JSON.stringify(whatif);
     // The overview page's main request: service level and the rest per queue and day over its default 28 days.
     const kpiPath = last ? `api/kpis?grain=day&by=queue&from=${plus(last, -27)}&to=${last}` : 'api/kpis?grain=day&by=queue';
     const kpiUrl = new URL(kpiPath, url).href;
+    const kpi = await (await fetch(kpiUrl)).text();
+    const kpiRows = (JSON.parse(kpi) as { rows: { queue_id: string; offered: number }[] }).rows;
+    // the queue with the most calls in those days, for a what-if on history when there is no forecast
+    const offered = new Map<string, number>();
+    for (const r of kpiRows) offered.set(r.queue_id, (offered.get(r.queue_id) ?? 0) + r.offered);
+    const busiest = [...offered.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? meta.queues[0]?.queue_id;
+    const whatif = first
+      ? { queue: first.queue_id, from: first.date, to: plus(first.date, 6), sl_target: 0.9, volume_factor: 1.2 }
+      : { queue: busiest, ...(last && { from: plus(last, -6), to: last }), source: 'history', sl_target: 0.9, volume_factor: 1.2 };
+    const whatifBody = JSON.stringify(whatif);
     if (cacheMb > 0) {
-      const kpi = await (await fetch(kpiUrl)).text();
       const w = (await (await fetch(new URL('api/whatif', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: whatifBody }).then((r) => r.json()))) as { rows: unknown[] };
-      console.log(`GET /${kpiPath} answers ${(kpi.length / 1024).toFixed(0)} KB (${(JSON.parse(kpi) as { rows: unknown[] }).rows.length} rows)`);
+      console.log(`GET /${kpiPath} answers ${(kpi.length / 1024).toFixed(0)} KB (${kpiRows.length} rows)`);
       console.log(`POST /api/whatif ${whatifBody} staffs ${w.rows.length} intervals`);
     }
     console.log(`\n${label} (ccmart serve --cache-mb ${cacheMb}), ${connections} connections, ${duration} s each:`);

@@ -4,14 +4,20 @@
 //
 // The demo generator writes D + 1 days; the rows of the last day are held back (split off by the first date on
 // each line: the arrival, state start or event time), so the full build covers D days and the incremental build
-// adds day D + 1 as a new ingest of each feed, as a daily delivery would.
+// adds day D + 1 as a new ingest of each feed, as a daily delivery would. Each ingest and each build runs in a
+// process of its own, as `ccmart ingest` and `ccmart build` do (so each peak RSS is its own). Before each build
+// the database file is read once, so both builds start with it in the page cache whatever ran before (the full
+// build's process takes most of the memory and leaves little of the file cached). The database with the first D
+// days ingested is kept as raw.duckdb, so a second run starts from it instead of ingesting again.
 import { parseArgs } from 'node:util';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import { generateDemoData, fileNames, TIMEZONE, type Feed } from '../seeds/generator/generate.ts';
-import { openDatabase, queryOne } from '../core/db.ts';
+import { openDatabase } from '../core/db.ts';
 import { ingestPath } from '../pipelines/ingest.ts';
 import { buildMarts, type BuildResult } from '../marts/build.ts';
 import { loadConfig } from '../core/config.ts';
@@ -23,27 +29,23 @@ const { values } = parseArgs({
     dir: { type: 'string' },
     strategy: { type: 'string', default: 'in-place' },
     'memory-limit': { type: 'string' },
+    // internal: a child process that ingests a part of the logs or runs a build, and prints its result
+    child: { type: 'string' },
+    db: { type: 'string' },
   },
 });
-const contacts = Number(values.contacts ?? 10_000_000);
-const days = Number(values.days ?? 60);
-const strategy = values.strategy === 'copy' ? 'copy' : 'in-place';
-const dir = resolve(values.dir ?? `tmp/bench-build-${contacts}`);
-mkdirSync(dir, { recursive: true });
-
 /** Peak resident memory since the last reset (VmHWM), in MB. */
 function peakRssMb(): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
   return m ? Number(m[1]) / 1024 : process.memoryUsage().rss / 1024 / 1024;
 }
-/** Starts a new peak (Linux: writing 5 to clear_refs resets VmHWM). */
-function resetPeakRss(): void {
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-  } catch {
-    // not Linux: the peak then covers the whole run
-  }
-}
+
+const memoryLimit = values['memory-limit'];
+const open = async (path: string) => {
+  const db = await openDatabase(path);
+  if (memoryLimit) await db.conn.run(`SET memory_limit = '${memoryLimit.replace(/'/g, '')}'`);
+  return db;
+};
 
 const feeds: [Feed, string][] = [
   ['acd', fileNames.acd],
@@ -51,6 +53,32 @@ const feeds: [Feed, string][] = [
   ['tickets', fileNames.tickets],
   ['bot', fileNames.bot],
 ];
+
+if (values.child) {
+  // ingest:head|tail (files from --dir/split), full, incremental; the result goes to stdout as the last line
+  const db = await open(values.db!);
+  const t = performance.now();
+  let out: object;
+  if (values.child.startsWith('ingest:')) {
+    const part = values.child.slice('ingest:'.length);
+    for (const [source, file] of feeds) {
+      await ingestPath(db.conn, join(values.dir!, 'split', `${part}_${file}`), { source, timezone: TIMEZONE, dayFirst: false, log: (m) => console.error(`  ${m}`) });
+    }
+    out = { seconds: (performance.now() - t) / 1000 };
+  } else {
+    const options = values.child === 'full' ? { full: true } : { strategy: values.strategy === 'copy' ? ('copy' as const) : ('in-place' as const) };
+    out = { result: await buildMarts(db.conn, loadConfig(undefined, { timezone: TIMEZONE }), () => {}, undefined, options) };
+  }
+  db.close();
+  console.log(JSON.stringify({ ...out, peakRss: peakRssMb() }));
+  process.exit(0);
+}
+
+const contacts = Number(values.contacts ?? 10_000_000);
+const days = Number(values.days ?? 60);
+const strategy = values.strategy === 'copy' ? 'copy' : 'in-place';
+const dir = resolve(values.dir ?? `tmp/bench-build-${contacts}`);
+mkdirSync(dir, { recursive: true });
 const logs = join(dir, 'logs');
 const split = join(dir, 'split');
 const firstDay = (line: string) => /\d{4}-\d{2}-\d{2}/.exec(line)?.[0] ?? '';
@@ -90,29 +118,28 @@ for (const [, file] of feeds) {
   console.log(`split ${file} at ${lastDay} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 
-const config = loadConfig(undefined, { timezone: TIMEZONE });
 const dbPath = join(dir, 'bench.duckdb');
-const ingestAll = async (db: Awaited<ReturnType<typeof openDatabase>>, part: 'head' | 'tail') => {
-  for (const [source, file] of feeds) {
-    await ingestPath(db.conn, join(split, `${part}_${file}`), { source, timezone: config.timezone, dayFirst: false, log: (m) => console.log(`  ${m}`) });
-  }
-};
-const tailLoaded = async (db: Awaited<ReturnType<typeof openDatabase>>) =>
-  ((await queryOne<{ n: number }>(db.conn, `SELECT count(*) AS n FROM ingest_audit WHERE file LIKE '%tail_%'`).catch(() => ({ n: 0 })))?.n ?? 0) > 0;
+const rawCopy = join(dir, 'raw.duckdb');
 
-let db = await openDatabase(dbPath);
-if (await tailLoaded(db)) {
-  // A run before added the last day already: start again from the first D days.
-  console.log(`${dbPath} already holds ${lastDay}: recreating it`);
-  db.close();
-  rmSync(dbPath, { force: true });
-  rmSync(`${dbPath}.wal`, { force: true });
-  db = await openDatabase(dbPath);
+/** Reads a file through, so it sits in the page cache. */
+async function readThrough(path: string): Promise<void> {
+  for await (const _ of createReadStream(path, { highWaterMark: 1 << 24 })) void _;
 }
-if (values['memory-limit']) await db.conn.run(`SET memory_limit = '${values['memory-limit'].replace(/'/g, '')}'`);
-let t = performance.now();
-await ingestAll(db, 'head');
-console.log(`ingest of ${days} days (or skip of files already loaded): ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+/** Runs one step in a child process (its output passed through) and returns the JSON it prints last. */
+function step<T>(what: string): T & { peakRss: number } {
+  const args = [fileURLToPath(import.meta.url), '--child', what, '--db', dbPath, '--dir', dir, '--strategy', strategy, ...(memoryLimit ? ['--memory-limit', memoryLimit] : [])];
+  const child = spawnSync(process.execPath, [fileURLToPath(new URL('../bin/run-ts.js', import.meta.url)), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (child.status !== 0) {
+    console.error(`${what} failed (exit ${child.status})`);
+    process.exit(1);
+  }
+  return JSON.parse(child.stdout.trim().split('\n').pop()!) as T & { peakRss: number };
+}
 
 const check = (r: BuildResult, what: string) => {
   if (r.failedModel) {
@@ -123,20 +150,25 @@ const check = (r: BuildResult, what: string) => {
   if (failed.length) console.log(`${what}: ${failed.length} data tests FAILED: ${failed.map((f) => f.name).join(', ')}`);
 };
 
-resetPeakRss();
-const full = await buildMarts(db.conn, config, () => {}, undefined, { full: true });
-check(full, 'full build');
-const fullRss = peakRssMb();
-const fullRows = full.models.reduce((a, m) => a + m.rows, 0);
+for (const f of [dbPath, `${dbPath}.wal`]) rmSync(f, { force: true });
+if (existsSync(rawCopy)) {
+  copyFileSync(rawCopy, dbPath);
+  console.log(`the first ${days} days: copied from ${rawCopy}`);
+} else {
+  const ingest = step<{ seconds: number }>('ingest:head');
+  console.log(`ingest of ${days} days: ${ingest.seconds.toFixed(1)} s, peak RSS ${ingest.peakRss.toFixed(0)} MB`);
+  copyFileSync(dbPath, rawCopy);
+}
 
-t = performance.now();
-await ingestAll(db, 'tail');
-console.log(`ingest of ${lastDay}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
-resetPeakRss();
-const inc = await buildMarts(db.conn, config, () => {}, undefined, { strategy });
+await readThrough(dbPath);
+const { result: full, peakRss: fullRss } = step<{ result: BuildResult }>('full');
+check(full, 'full build');
+const fullRows = full.models.reduce((a, m) => a + m.rows, 0);
+const tail = step<{ seconds: number }>('ingest:tail');
+console.log(`ingest of ${lastDay}: ${tail.seconds.toFixed(1)} s`);
+await readThrough(dbPath);
+const { result: inc, peakRss: incRss } = step<{ result: BuildResult }>('incremental');
 check(inc, 'incremental build');
-const incRss = peakRssMb();
-db.close();
 if (inc.kind !== 'incremental') {
   console.error(`the build after one more day was not incremental: ${inc.reason}`);
   process.exit(1);
@@ -153,7 +185,7 @@ for (const m of full.models) {
 const incWritten = inc.models.reduce((a, m) => a + m.rowsWritten, 0);
 const modelSeconds = (r: BuildResult) => r.models.reduce((a, m) => a + m.seconds, 0);
 console.log(`${'data tests'.padEnd(24)} ${''.padStart(14)} ${full.testSeconds.toFixed(2).padStart(8)}   ${''.padStart(24)} ${''.padStart(13)} ${inc.testSeconds.toFixed(2).padStart(7)}`);
-console.log(`\nfull build of ${days} days:        ${full.seconds.toFixed(1)} s (models ${modelSeconds(full).toFixed(1)} s, data tests ${full.testSeconds.toFixed(1)} s), ${n(fullRows)} rows written, ${n(Math.round(fullRows / full.seconds))} rows/s, peak RSS ${fullRss.toFixed(0)} MB`);
+console.log(`\nfull build of ${days} days:        ${full.seconds.toFixed(1)} s (models ${modelSeconds(full).toFixed(1)} s, data tests ${full.testSeconds.toFixed(1)} s), ${n(fullRows)} rows written, ${n(Math.round(fullRows / full.seconds))} rows/s, peak RSS ${fullRss.toFixed(0)} MB${memoryLimit ? ` (memory limit ${memoryLimit})` : ''}`);
 console.log(
   `incremental build of ${lastDay}: ${inc.seconds.toFixed(1)} s (models ${modelSeconds(inc).toFixed(1)} s, data tests ${inc.testSeconds.toFixed(1)} s), ${n(incWritten)} rows written, peak RSS ${incRss.toFixed(0)} MB, ${strategy}`,
 );

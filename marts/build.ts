@@ -1,35 +1,61 @@
 /**
- * `ccmart build`: runs the SQL models in dependency order into a fresh schema, runs the data tests, then
- * publishes the build in one transaction by pointing the views in `main` at the new schema. A model that
- * fails stops the build with its name and DuckDB's error; the previous build stays published.
+ * `ccmart build`. A full build runs the SQL models in dependency order into a fresh schema, runs the data
+ * tests, then publishes the build in one transaction by pointing the views in `main` at the new schema. An
+ * incremental build (when the last build's models, seeds and configuration are unchanged and the raw tables
+ * only gained new ingests) rebuilds only the partitions the new rows touch (marts/incremental.ts) and updates
+ * the published tables inside one transaction, data tests included. A model that fails stops the build with
+ * its name and DuckDB's error; the previous build stays published.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Config } from '../core/config.ts';
 import { exec, ident, literal, queryOne, queryRows } from '../core/db.ts';
 import { ensureSchema, auditColumns, rejectedColumns } from '../pipelines/schema.ts';
 import { contracts, storedColumns } from '../pipelines/contracts.ts';
-import { loadSeeds } from '../pipelines/seeds.ts';
+import { loadSeeds, seedFiles } from '../pipelines/seeds.ts';
 import { loadProject, type DataTest, type Model } from './project.ts';
 import { kpiMacrosSql } from '../core/kpis.ts';
+import { ensureHistory, lastBuild, planBuild, projectFingerprint, rawIngests, type BuildPlan, type Fingerprint, type RawIngests } from './fingerprint.ts';
+import { ModelUpdateError, dropScratch, updateModels, type ModelUpdate } from './incremental.ts';
+import { failedTests, runTests, type ModelChange, type TestRun, type TestScope } from './datatests.ts';
+
+export type { TestRun } from './datatests.ts';
 
 export interface ModelRun {
   name: string;
+  /** Rows in the table after the build. */
   rows: number;
   seconds: number;
+  /** full: built whole; partitions: only the partitions new data touched; unchanged: left as it was. */
+  mode: ModelUpdate['mode'];
+  partitions?: number;
+  /** Rows written: all in a full build; in an incremental one, the rows of rebuilt partitions that changed. */
+  rowsWritten: number;
+  note?: string;
 }
 
-export interface TestRun {
-  name: string;
-  failures: number;
-  error?: string;
+export interface BuildOptions {
+  /** Rebuild everything even when an incremental build is safe. */
+  full?: boolean;
+  /**
+   * How an incremental build publishes: update the published tables inside one transaction (in-place, the
+   * default) or write a new schema that copies the untouched rows and switch the views to it (copy).
+   */
+  strategy?: 'in-place' | 'copy';
+  /** Folder holding models/ and tests/ (default: marts/). */
+  projectDir?: string;
 }
 
 export interface BuildResult {
   schema: string;
+  kind: BuildPlan['kind'];
+  /** Why the build was full or incremental. */
+  reason: string;
   models: ModelRun[];
   tests: TestRun[];
   failedModel?: { name: string; error: string };
   seconds: number;
+  /** Time of the data tests. */
+  testSeconds: number;
 }
 
 export class ModelError extends Error {
@@ -57,20 +83,64 @@ function configTableSql(schema: string, config: Config): string {
 
 const fmtRows = (n: number) => n.toLocaleString('en-US');
 
-export async function buildMarts(conn: DuckDBConnection, config: Config, log: (m: string) => void = () => {}, seedsDir?: string): Promise<BuildResult> {
+export async function buildMarts(
+  conn: DuckDBConnection,
+  config: Config,
+  log: (m: string) => void = () => {},
+  seedsDir?: string,
+  options: BuildOptions = {},
+): Promise<BuildResult> {
   const t0 = performance.now();
-  const { models, singularTests } = loadProject();
+  const project = loadProject(options.projectDir);
   await ensureSchema(conn);
+  await ensureHistory(conn);
+  const fingerprint = await projectFingerprint(conn, project, config, seedsDir);
+  const ingests = await rawIngests(conn);
+  const last = await lastBuild(conn);
+  const tables = ['ccmart_config', 'mart_catalog', ...seedFiles(seedsDir).map((f) => f.table), ...project.models.map((m) => m.name)];
+  const schemaIntact = !!last && (await hasTables(conn, last.schema, tables));
+  const plan = planBuild({ full: !!options.full, last, fingerprint, ingests, schemaIntact });
+  log(`${plan.kind} build: ${plan.reason}`);
+  const context: BuildContext = { conn, config, log, seedsDir, project, fingerprint, ingests, plan, t0, failedBefore: new Set(last?.failedTests ?? []) };
+  if (plan.kind === 'full') return fullBuild(context);
+  return options.strategy === 'copy' ? copyBuild(context, plan.schema, plan.newIngests) : inPlaceBuild(context, plan.schema, plan.newIngests);
+}
+
+interface BuildContext {
+  conn: DuckDBConnection;
+  config: Config;
+  log: (m: string) => void;
+  seedsDir: string | undefined;
+  project: { models: Model[]; singularTests: DataTest[] };
+  fingerprint: Fingerprint;
+  ingests: RawIngests;
+  plan: BuildPlan;
+  t0: number;
+  /** Data tests that failed in the last build. */
+  failedBefore: Set<string>;
+}
+
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
+
+async function hasTables(conn: DuckDBConnection, schema: string, tables: string[]): Promise<boolean> {
+  const found = await queryRows<{ t: string }>(
+    conn,
+    `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $schema AND table_catalog = current_database() AND table_type = 'BASE TABLE'`,
+    { schema },
+  );
+  const names = new Set(found.map((r) => r.t));
+  return tables.every((t) => names.has(t));
+}
+
+/** Every model from scratch into a new schema, published by switching the views. */
+async function fullBuild(ctx: BuildContext): Promise<BuildResult> {
+  const { conn, config, log, project } = ctx;
+  const { models, singularTests } = project;
   const schema = `build_${Date.now()}`;
   await exec(conn, `CREATE SCHEMA ${schema}`);
   const runs: ModelRun[] = [];
   try {
-    await exec(conn, `SET search_path = '${schema},main'`);
-    const seeds = await loadSeeds(conn, schema, seedsDir);
-    await exec(conn, configTableSql(schema, config));
-    // KPI formulas as macros (core/kpis.ts): the models call them, and main keeps them for analysts
-    for (const macro of kpiMacrosSql(schema)) await exec(conn, macro);
-    log(`seeds: ${seeds.join(', ')}`);
+    const seeds = await prepareSchema(conn, schema, config, log, ctx.seedsDir);
     for (const model of models) {
       const t = performance.now();
       try {
@@ -79,44 +149,144 @@ export async function buildMarts(conn: DuckDBConnection, config: Config, log: (m
         throw new ModelError(model.name, (err as Error).message);
       }
       const rows = (await queryOne<{ n: number }>(conn, `SELECT count(*) AS n FROM ${schema}.${ident(model.name)}`))!.n;
-      const seconds = (performance.now() - t) / 1000;
-      runs.push({ name: model.name, rows, seconds });
-      log(`  ${model.layer.padEnd(12)} ${model.name.padEnd(28)} ${fmtRows(rows).padStart(12)} rows  ${seconds.toFixed(2)} s`);
+      const run: ModelRun = { name: model.name, rows, seconds: seconds(t), mode: 'full', rowsWritten: rows };
+      runs.push(run);
+      log(modelLine(model, run));
     }
     await writeCatalog(conn, schema, models);
-    const tests = await runTests(conn, [...models.flatMap((m) => m.tests), ...singularTests]);
-    const failed = tests.filter((t) => t.failures > 0 || t.error);
-    log(`data tests: ${tests.length - failed.length} passed, ${failed.length} failed`);
-    for (const f of failed) log(`  FAILED ${f.name}: ${f.error ?? `${f.failures} failing rows`}`);
+    const { tests, testSeconds } = await testBuild(conn, models, singularTests, log);
     await publish(conn, schema, [...seeds, 'ccmart_config', 'mart_catalog', ...models.map((m) => m.name)]);
-    const seconds = (performance.now() - t0) / 1000;
-    await recordBuild(conn, schema, runs, tests, seconds, failed.length ? 'tests_failed' : 'ok');
-    return { schema, models: runs, tests, seconds };
+    const result: BuildResult = { schema, kind: 'full', reason: ctx.plan.reason, models: runs, tests, seconds: seconds(ctx.t0), testSeconds };
+    await recordBuild(conn, result, ctx);
+    return result;
   } catch (err) {
     await exec(conn, `SET search_path = 'main'`).catch(() => {});
     await exec(conn, `DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
-    if (err instanceof ModelError) {
-      log(`  FAILED ${err.model}: ${err.duckdbError}`);
-      log('build stopped; the previous build is still published');
-      return { schema, models: runs, tests: [], failedModel: { name: err.model, error: err.duckdbError }, seconds: (performance.now() - t0) / 1000 };
-    }
+    if (err instanceof ModelError) return stopped(ctx, schema, runs, err.model, err.duckdbError);
     throw err;
   } finally {
     await exec(conn, `SET search_path = 'main'`).catch(() => {});
   }
 }
 
-async function runTests(conn: DuckDBConnection, tests: DataTest[]): Promise<TestRun[]> {
-  const out: TestRun[] = [];
-  for (const t of tests) {
-    try {
-      const row = await queryOne<{ n: number }>(conn, `SELECT count(*) AS n FROM (${t.sql.trim().replace(/;$/, '')})`);
-      out.push({ name: t.name, failures: row!.n });
-    } catch (err) {
-      out.push({ name: t.name, failures: 0, error: (err as Error).message.split('\n')[0] });
-    }
+/** Seeds, configuration and KPI macros of a new build schema, which becomes the first place names are looked up. */
+async function prepareSchema(conn: DuckDBConnection, schema: string, config: Config, log: (m: string) => void, seedsDir?: string): Promise<string[]> {
+  await exec(conn, `SET search_path = '${schema},main'`);
+  const seeds = await loadSeeds(conn, schema, seedsDir);
+  await exec(conn, configTableSql(schema, config));
+  // KPI formulas as macros (core/kpis.ts): the models call them, and main keeps them for analysts
+  for (const macro of kpiMacrosSql(schema)) await exec(conn, macro);
+  log(`seeds: ${seeds.join(', ')}`);
+  return seeds;
+}
+
+/**
+ * Rebuilds the touched partitions inside the published schema, in one transaction with the catalog, the data
+ * tests and the build_history row: readers see the last build until the commit, then the new one.
+ */
+async function inPlaceBuild(ctx: BuildContext, schema: string, newIngests: Record<string, number[]>): Promise<BuildResult> {
+  const { conn, log, project } = ctx;
+  const catalog = (await queryOne<{ c: string }>(conn, 'SELECT current_database() AS c'))!.c;
+  const runs: ModelRun[] = [];
+  await exec(conn, 'BEGIN TRANSACTION');
+  try {
+    await exec(conn, `SET search_path = '${schema},main'`);
+    const updates = await updateModels(conn, { catalog, from: schema, to: schema, models: project.models, newIngests, whole: partitionKeyFailures(ctx), log: (u, m) => runs.push(logged(log, m, u)) });
+    await exec(conn, `DROP TABLE ${ident(schema)}.mart_catalog`);
+    await writeCatalog(conn, schema, project.models);
+    const { tests, testSeconds } = await testBuild(conn, project.models, project.singularTests, log, testScope(ctx, updates));
+    await dropScratch(conn, updates);
+    const result: BuildResult = { schema, kind: 'incremental', reason: ctx.plan.reason, models: runs, tests, seconds: seconds(ctx.t0), testSeconds };
+    await recordBuild(conn, result, ctx);
+    await exec(conn, 'COMMIT');
+    // the commit writes the changes to the file: part of the build's time (build_history has it without)
+    result.seconds = seconds(ctx.t0);
+    return result;
+  } catch (err) {
+    await exec(conn, 'ROLLBACK').catch(() => {});
+    if (err instanceof ModelUpdateError) return stopped(ctx, schema, runs, err.model, err.duckdbError);
+    throw err;
+  } finally {
+    await exec(conn, `SET search_path = 'main'`).catch(() => {});
   }
-  return out;
+}
+
+/** Writes a new schema: untouched tables and rows copied from the last build, touched partitions rebuilt. */
+async function copyBuild(ctx: BuildContext, previous: string, newIngests: Record<string, number[]>): Promise<BuildResult> {
+  const { conn, config, log, project } = ctx;
+  const catalog = (await queryOne<{ c: string }>(conn, 'SELECT current_database() AS c'))!.c;
+  const schema = `build_${Date.now()}`;
+  await exec(conn, `CREATE SCHEMA ${schema}`);
+  const runs: ModelRun[] = [];
+  try {
+    const seeds = await prepareSchema(conn, schema, config, log, ctx.seedsDir);
+    const updates = await updateModels(conn, { catalog, from: previous, to: schema, models: project.models, newIngests, whole: partitionKeyFailures(ctx), log: (u, m) => runs.push(logged(log, m, u)) });
+    await writeCatalog(conn, schema, project.models);
+    const { tests, testSeconds } = await testBuild(conn, project.models, project.singularTests, log, testScope(ctx, updates));
+    await dropScratch(conn, updates);
+    await publish(conn, schema, [...seeds, 'ccmart_config', 'mart_catalog', ...project.models.map((m) => m.name)]);
+    const result: BuildResult = { schema, kind: 'incremental', reason: ctx.plan.reason, models: runs, tests, seconds: seconds(ctx.t0), testSeconds };
+    await recordBuild(conn, result, ctx);
+    return result;
+  } catch (err) {
+    await exec(conn, `SET search_path = 'main'`).catch(() => {});
+    await exec(conn, `DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
+    if (err instanceof ModelUpdateError) return stopped(ctx, schema, runs, err.model, err.duckdbError);
+    throw err;
+  } finally {
+    await exec(conn, `SET search_path = 'main'`).catch(() => {});
+  }
+}
+
+function stopped(ctx: BuildContext, schema: string, runs: ModelRun[], model: string, error: string): BuildResult {
+  ctx.log(`  FAILED ${model}: ${error}`);
+  ctx.log('build stopped; the previous build is still published');
+  return { schema, kind: ctx.plan.kind, reason: ctx.plan.reason, models: runs, tests: [], failedModel: { name: model, error }, seconds: seconds(ctx.t0), testSeconds: 0 };
+}
+
+function logged(log: (m: string) => void, model: Model, u: ModelUpdate): ModelRun {
+  const run: ModelRun = { name: u.name, rows: u.rows, seconds: u.seconds, mode: u.mode, partitions: u.partitions, rowsWritten: u.rowsWritten, note: u.note };
+  log(modelLine(model, run, true));
+  return run;
+}
+
+/** One line per model; an incremental build also says what it did with the model. */
+function modelLine(model: Model, run: ModelRun, incremental = false): string {
+  const head = `  ${model.layer.padEnd(12)} ${model.name.padEnd(28)} ${fmtRows(run.rows).padStart(12)} rows  ${run.seconds.toFixed(2)} s`;
+  if (!incremental) return head;
+  if (run.mode === 'unchanged') return `${head}  unchanged`;
+  if (run.mode === 'partitions') return `${head}  ${fmtRows(run.partitions ?? 0)} partitions rebuilt, ${fmtRows(run.rowsWritten)} rows written`;
+  return `${head}  rebuilt whole${run.note ? ` (${run.note})` : ''}`;
+}
+
+/** Models whose partition_key test failed in the last build: they hold rows no partition names. */
+function partitionKeyFailures(ctx: BuildContext): Set<string> {
+  return new Set(ctx.project.models.filter((m) => m.tests.some((t) => t.name.startsWith(`${m.name}.partition_key(`) && ctx.failedBefore.has(t.name))).map((m) => m.name));
+}
+
+function testScope(ctx: BuildContext, updates: ModelUpdate[]): TestScope {
+  const models = new Map<string, ModelChange>();
+  for (const u of updates) models.set(u.name, { mode: u.mode, key: u.key, rebuilt: u.rebuilt, changes: u.changes });
+  return { models, failedBefore: ctx.failedBefore };
+}
+
+async function testBuild(
+  conn: DuckDBConnection,
+  models: Model[],
+  singularTests: DataTest[],
+  log: (m: string) => void,
+  scope?: TestScope,
+): Promise<{ tests: TestRun[]; testSeconds: number }> {
+  const t = performance.now();
+  const tests = await runTests(conn, [...models.flatMap((m) => m.tests), ...singularTests], scope);
+  const failed = failedTests(tests);
+  const testSeconds = seconds(t);
+  const scoped = tests.filter((x) => x.scope === 'rebuilt').length;
+  const unchanged = tests.filter((x) => x.scope === 'unchanged').length;
+  const how = scope ? `; ${scoped} on the changed rows, ${unchanged} with nothing changed to check, ${tests.length - scoped - unchanged} on whole tables` : '';
+  log(`data tests: ${tests.length - failed.length} passed, ${failed.length} failed (${testSeconds.toFixed(1)} s${how})`);
+  for (const f of failed) log(`  FAILED ${f.name}: ${f.error ?? `${f.failures} failing rows`}`);
+  return { tests, testSeconds };
 }
 
 /** Swaps the published views to the new schema in one transaction, then drops older builds. */
@@ -140,20 +310,29 @@ async function publish(conn: DuckDBConnection, schema: string, tables: string[])
   for (const o of old) await exec(conn, `DROP SCHEMA IF EXISTS ${ident(o.schema_name)} CASCADE`);
 }
 
-async function recordBuild(conn: DuckDBConnection, schema: string, runs: ModelRun[], tests: TestRun[], seconds: number, status: string): Promise<void> {
+async function recordBuild(conn: DuckDBConnection, result: BuildResult, ctx: BuildContext): Promise<void> {
+  const failed = failedTests(result.tests);
   await exec(
     conn,
-    `CREATE TABLE IF NOT EXISTS main.build_history (schema_name VARCHAR, finished_at TIMESTAMP, seconds DOUBLE, models INTEGER, rows BIGINT, tests INTEGER, tests_failed INTEGER, status VARCHAR)`,
+    `INSERT INTO main.build_history (schema_name, finished_at, seconds, models, rows, tests, tests_failed, status, kind, reason, fingerprint, raw_ingests, failed_tests)
+     VALUES ($schema, to_timestamp($finished)::TIMESTAMP, $seconds, $models, $rows, $tests, $failed, $status, $kind, $reason, $fingerprint, $ingests, $failedTests)`,
+    {
+      schema: result.schema,
+      // the clock now, not the start of the transaction an incremental build runs in
+      finished: Date.now() / 1000,
+      seconds: result.seconds,
+      models: result.models.length,
+      rows: result.models.reduce((a, r) => a + r.rows, 0),
+      tests: result.tests.length,
+      failed: failed.length,
+      status: failed.length ? 'tests_failed' : 'ok',
+      kind: result.kind,
+      reason: result.reason,
+      fingerprint: JSON.stringify(ctx.fingerprint),
+      ingests: JSON.stringify(ctx.ingests),
+      failedTests: JSON.stringify(failed.map((t) => t.name)),
+    } as never,
   );
-  await exec(conn, `INSERT INTO main.build_history VALUES ($schema, now()::TIMESTAMP, $seconds, $models, $rows, $tests, $failed, $status)`, {
-    schema,
-    seconds,
-    models: runs.length,
-    rows: runs.reduce((a, r) => a + r.rows, 0),
-    tests: tests.length,
-    failed: tests.filter((t) => t.failures > 0 || t.error).length,
-    status,
-  } as never);
 }
 
 /** mart_catalog: one row per column of every published table, with its description. */

@@ -21,6 +21,11 @@ export function contractsMarkdown(): string {
       parts.push(`| \`${f.name}\` | ${typeText(f)} | ${f.required ? 'yes' : ''} | ${f.default ? `\`${f.default.replaceAll("'", '')}\`` : ''} | ${aliases} | ${f.description} |`);
     }
     if (c.checks.length) parts.push('', `Row checks: ${c.checks.map((k) => k.reason).join('; ')}.`);
+    const personal = c.fields.filter((f) => f.personal);
+    if (personal.length) {
+      const named = personal.map((f) => `\`${f.name}\`${f.personal === 'phone' ? ' (values holding a phone number)' : ''}`);
+      parts.push('', `Personal, pseudonymised by \`--pseudonymize\`: ${named.join(', ')}.`);
+    }
     parts.push('');
   }
   return `${BEGIN}\n${parts.join('\n')}\n${END}`;

@@ -11,12 +11,13 @@ import { type Contract, type Source, contracts, storedColumns } from './contract
 import { utcToWallClock, validationSelect } from './validate.ts';
 import { exec, ident, literal, queryOne, queryRows } from '../core/db.ts';
 import { UserError } from '../core/errors.ts';
-import { ensureSchema } from './schema.ts';
+import { auditColumns, ensureSchema } from './schema.ts';
 import { type Encoding, detectEncoding, isGzip, sniff, transcodeToUtf8 } from './readers/encoding.ts';
-import { readRecords } from './readers/records.ts';
+import { clip, readRecords } from './readers/records.ts';
 import { FileError, type StageReject, type StageResult, collectAdapterOutput, dropStage, stageAdapterRows, stageCsv, stageJsonl, stageParquet } from './stage.ts';
 import { adapterFor } from './adapters/index.ts';
 import { loadCodeMappings } from './codes.ts';
+import { type Pseudonymizer, redactQuoted, scrubRecord } from './pseudonymize.ts';
 import type { Config } from '../core/config.ts';
 
 export type InputFormat = 'csv' | 'jsonl' | 'parquet';
@@ -35,6 +36,11 @@ export interface IngestOptions {
   /** The configuration, for named formats whose defaults come from it (e.g. the IVR self-service rule). */
   config?: Config;
   log?: (message: string) => void;
+  /**
+   * Stores personal fields as keyed pseudonyms (and replaces them in the raw text of rejected rows). A
+   * database keeps one key: files loaded with another key, or without pseudonyms, make the ingest refuse.
+   */
+  pseudonymizer?: Pseudonymizer;
   /** Receives the duration of each step (hash, stage, validate, duplicates, raw-records, insert), for profiling. */
   onStep?: (step: string, seconds: number) => void;
 }
@@ -106,6 +112,7 @@ export async function ingestPath(conn: DuckDBConnection, path: string, opts: Ing
   const log = opts.log ?? (() => {});
   if (!existsSync(path)) throw new UserError(`${path}: no such file`);
   await ensureSchema(conn);
+  await assertSameKey(conn, opts.pseudonymizer);
   const adapter = opts.format ? adapterFor(opts.format) : undefined;
   const format = adapter ? adapter.name : opts.format === 'tsv' ? 'csv' : (opts.format ?? guessFormat(path));
   if (!format || !['csv', 'jsonl', 'parquet'].includes(format) && !adapter) {
@@ -134,7 +141,9 @@ export async function ingestPath(conn: DuckDBConnection, path: string, opts: Ing
       { file: path, source: sourcesOfFile[0] ?? null, format, status: 'skipped', ingestId: already.ingest_id, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rowsDuplicate: 0, message: `already loaded by ingest #${already.ingest_id}` },
     ];
   }
-  const base = { file: path, format, hash: hashing, bytes, timezone: opts.timezone };
+  const base = { file: path, format, hash: hashing, bytes, timezone: opts.timezone, fingerprint: opts.pseudonymizer?.fingerprint ?? null };
+  // Messages of unexpected errors may quote values: a pseudonymised ingest hides what they quote.
+  const said = (message: string) => (opts.pseudonymizer ? redactQuoted(message) : message);
 
   if (adapter) {
     const t0 = performance.now();
@@ -144,15 +153,22 @@ export async function ingestPath(conn: DuckDBConnection, path: string, opts: Ing
       bySource = await collectAdapterOutput(adapter.read(path, { timezone: opts.timezone, options: opts.formatOptions ?? {}, config: opts.config }));
     } catch (err) {
       const e = err as Error;
-      const result = await recordFailure(conn, { ...base, source: sourcesOfFile[0]!, encoding: 'utf-8' }, e instanceof FileError ? e : new FileError(0, null, e.message), t0);
+      const result = await recordFailure(conn, { ...base, source: sourcesOfFile[0]!, encoding: 'utf-8' }, new FileError(e instanceof FileError ? e.line : 0, e instanceof FileError ? e.field : null, said(e.message)), t0);
       log(`${path}: FAILED — ${result.message}`);
       return [result];
     }
     const results: FileResult[] = [];
     for (const [source, { rows }] of bySource) {
       const contract = contracts[source];
-      const stage = await stageAdapterRows(conn, contract, rows);
-      results.push(await validateAndLoad(conn, contract, stage, { ...base, source, encoding: 'utf-8', readPath: path }, opts, t0));
+      const stage = await stageAdapterRows(conn, contract, rows, opts.pseudonymizer);
+      try {
+        results.push(await validateAndLoad(conn, contract, stage, { ...base, source, encoding: 'utf-8', readPath: path }, opts, t0));
+      } catch (err) {
+        // As for a delimited file: nothing of this feed was committed, and the audit keeps the reason.
+        const r = await recordFailure(conn, { ...base, source, encoding: 'utf-8' }, new FileError(0, null, `load failed, nothing of this file was loaded: ${said((err as Error).message.split('\n')[0]!)}`), t0);
+        log(`${path}: FAILED — ${r.message}`);
+        results.push(r);
+      }
     }
     // A file with no records is recorded like an empty CSV: the audit shows it was seen.
     if (results.length === 0) return [await recordEmpty(conn, { ...base, source: sourcesOfFile[0]!, encoding: 'utf-8' }, t0, log)];
@@ -189,13 +205,13 @@ export async function ingestPath(conn: DuckDBConnection, path: string, opts: Ing
     try {
       stage = await timed(opts, 'stage', () =>
         format === 'csv'
-          ? stageCsv(conn, readPath, contract, opts.delimiter ?? (path.toLowerCase().includes('.tsv') || opts.format === 'tsv' ? '\t' : undefined))
+          ? stageCsv(conn, readPath, contract, opts.delimiter ?? (path.toLowerCase().includes('.tsv') || opts.format === 'tsv' ? '\t' : undefined), opts.pseudonymizer)
           : format === 'jsonl'
-            ? stageJsonl(conn, readPath, contract)
+            ? stageJsonl(conn, readPath, contract, opts.pseudonymizer)
             : stageParquet(conn, readPath, contract),
       );
     } catch (err) {
-      const e = err instanceof FileError ? err : new FileError(0, null, (err as Error).message.split('\n')[0]!);
+      const e = err instanceof FileError ? err : new FileError(0, null, said((err as Error).message.split('\n')[0]!));
       const r = await recordFailure(conn, { ...base, source, encoding }, e, t0);
       log(`${path}: FAILED — ${r.message}`);
       return [r];
@@ -204,13 +220,42 @@ export async function ingestPath(conn: DuckDBConnection, path: string, opts: Ing
       return [await validateAndLoad(conn, contract, stage, { ...base, source, encoding, readPath }, opts, t0)];
     } catch (err) {
       // Nothing of the file was committed; the audit keeps the reason.
-      const r = await recordFailure(conn, { ...base, source, encoding }, new FileError(0, null, `load failed, nothing of this file was loaded: ${(err as Error).message.split('\n')[0]}`), t0);
+      const r = await recordFailure(conn, { ...base, source, encoding }, new FileError(0, null, `load failed, nothing of this file was loaded: ${said((err as Error).message.split('\n')[0]!)}`), t0);
       log(`${path}: FAILED — ${r.message}`);
       return [r];
     }
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * One database, one way of storing personal fields: refuses an ingest whose key (or lack of one) differs from
+ * that of the files already loaded, since pseudonyms of two keys, or plain values beside pseudonyms, do not join.
+ */
+async function assertSameKey(conn: DuckDBConnection, p: Pseudonymizer | undefined): Promise<void> {
+  const other = await queryOne<{ ingest_id: number; file: string; fingerprint: string | null }>(
+    conn,
+    `SELECT ingest_id, file, key_fingerprint AS fingerprint FROM ingest_audit
+     WHERE status = 'loaded' AND (coalesce(pseudonymized, false) <> $pseudonymized OR key_fingerprint IS DISTINCT FROM CAST($fingerprint AS VARCHAR))
+     ORDER BY ingest_id LIMIT 1`,
+    { pseudonymized: !!p, fingerprint: p?.fingerprint ?? null } as never,
+  );
+  if (!other) return;
+  const earlier = `ingest #${other.ingest_id}, ${other.file}`;
+  if (p && other.fingerprint) {
+    throw new UserError(
+      `this database holds pseudonyms made with another key (${earlier}: key fingerprint ${other.fingerprint}; the key given has fingerprint ${p.fingerprint}). Pseudonyms of two keys do not join: use the key the database was loaded with, or load into a new database.`,
+    );
+  }
+  if (p) {
+    throw new UserError(
+      `this database holds files loaded without --pseudonymize (${earlier}): their personal fields are stored as read and would not join with pseudonyms. Load every file with --pseudonymize into a new database.`,
+    );
+  }
+  throw new UserError(
+    `this database holds pseudonymised files (${earlier}: key fingerprint ${other.fingerprint}): pass --pseudonymize with the same key, so that no personal value is stored as read beside them.`,
+  );
 }
 
 function requireSource(source: Source | undefined, path: string): Source {
@@ -227,6 +272,8 @@ interface FileMeta {
   bytes: number;
   timezone: string;
   encoding: string;
+  /** Fingerprint of the pseudonym key, when the ingest pseudonymises. */
+  fingerprint: string | null;
 }
 
 async function insertAudit(
@@ -241,8 +288,8 @@ async function insertAudit(
   const id = row!.id;
   await exec(
     conn,
-    `INSERT INTO ingest_audit VALUES ($id, $file, $source, $format, $hash, $bytes, $encoding, $tz, $read, $loaded, $rejected, $dup,
-       timezone('UTC', now()) - to_microseconds(($secs * 1e6)::BIGINT), $secs, $status, $message)`,
+    `INSERT INTO ingest_audit (${auditColumns.map(([n]) => n).join(', ')}) VALUES ($id, $file, $source, $format, $hash, $bytes, $encoding, $tz, $read, $loaded, $rejected, $dup,
+       timezone('UTC', now()) - to_microseconds(($secs * 1e6)::BIGINT), $secs, $status, $message, $pseudonymized, CAST($fingerprint AS VARCHAR))`,
     {
       id,
       file: meta.file,
@@ -259,6 +306,8 @@ async function insertAudit(
       secs: (performance.now() - t0) / 1000,
       status,
       message,
+      pseudonymized: meta.fingerprint !== null,
+      fingerprint: meta.fingerprint,
     } as never,
   );
   return id;
@@ -310,11 +359,18 @@ async function validateAndLoad(
   const log = opts.log ?? (() => {});
   try {
     const codeMappings = await loadCodeMappings(contract.source);
+    const p = opts.pseudonymizer;
     // A CSV stage is a view over the file: reading it here types and validates in the same pass. Its
     // positions are the rowids of `checked` (insertion order is kept); other stages carry their own.
-    const select = validationSelect(contract, 'temp.stage', stage.present, { timezone: opts.timezone, dayFirst: opts.dayFirst, codeMappings });
     // Kept small, as it may hold millions of rows: no local times (they follow from the UTC ones), and for a
     // CSV no line or raw text (they follow from the position and the file).
+    const select = validationSelect(contract, 'temp.stage', stage.present, {
+      timezone: opts.timezone,
+      dayFirst: opts.dayFirst,
+      codeMappings,
+      nullTokensRead: stage.nullTokensRead,
+      pseudonym: p ? (expr, kind) => p.sql(expr, kind) : undefined,
+    });
     const times = contract.fields.filter((f) => f.type === 'timestamp').map((f) => f.name);
     const dropped = [...(stage.readRejects ? ['_k', '_line', '_raw'] : ['_k']), ...times].map(ident);
     // Code fields are kept as ENUMs (one byte instead of a 16-byte string).
@@ -350,7 +406,8 @@ async function validateAndLoad(
           meta.readPath,
           new Set(wanted),
           stage.quote,
-          (line, text) => {
+          (line, record) => {
+            const text = clip(p && stage.columnFields ? scrubRecord(record, stage.delimiter ?? ',', stage.quote, stage.columnFields, p) : record);
             if (!appender) return void found.push([line, text]);
             appender.appendBigInt(BigInt(line));
             appender.appendVarchar(text);
@@ -429,9 +486,10 @@ async function validateAndLoad(
       );
       await exec(
         conn,
+        // A CSV stage keeps no raw text (it was read from the file): then the checked rows need not be read.
         `INSERT INTO rejected_rows
-         SELECT ${id}, $file, $source, d._line, NULL, d.reason, coalesce(${rawText}, r.raw)
-         FROM temp.dups d JOIN temp.checked c ON c.rowid + 1 = d._k
+         SELECT ${id}, $file, $source, d._line, NULL, d.reason, ${stage.readRejects ? 'r.raw' : 'coalesce(c._raw, r.raw)'}
+         FROM temp.dups d ${stage.readRejects ? '' : 'JOIN temp.checked c ON c.rowid + 1 = d._k'}
          LEFT JOIN temp.raw_lines r ON r.line = d._line
          WHERE d.kind = 'conflict' ORDER BY d._line`,
         { file: meta.file, source: meta.source } as never,
@@ -449,7 +507,7 @@ async function validateAndLoad(
     }
   } finally {
     await dropStage(conn);
-    await exec(conn, 'DROP TABLE IF EXISTS temp.checked; DROP TABLE IF EXISTS temp.dups; DROP TABLE IF EXISTS temp.dup_candidates; DROP TABLE IF EXISTS temp.raw_lines; DROP TABLE IF EXISTS temp.line_offsets; DROP TABLE IF EXISTS temp.line_buckets; DROP TABLE IF EXISTS temp.reject_lines');
+    await exec(conn, 'DROP TABLE IF EXISTS temp.checked; DROP TABLE IF EXISTS temp.dups; DROP TABLE IF EXISTS temp.dup_candidates; DROP TABLE IF EXISTS temp.dup_positions; DROP TABLE IF EXISTS temp.raw_lines; DROP TABLE IF EXISTS temp.line_offsets; DROP TABLE IF EXISTS temp.line_buckets; DROP TABLE IF EXISTS temp.reject_lines');
   }
 }
 
@@ -546,15 +604,27 @@ function keyHash(contract: Contract): string {
   return `hash(${contract.key.map((k) => ident(timeFields.has(k) ? `${k}_utc` : k)).join(', ')})`;
 }
 
-/** Stores in temp.dup_candidates the clean rows whose key hash occurs more than once; returns how many. */
+/** Up to this many candidates are fetched by their positions; more, by a join that reads every row. */
+const FETCH_BY_POSITION = 4096;
+
+/**
+ * Stores in temp.dup_candidates the clean rows whose key hash occurs more than once; returns how many. Only
+ * the key hashes are read to find them; their whole rows are fetched after, when there are any.
+ */
 async function duplicateCandidates(conn: DuckDBConnection, lines: LineNumbers, rows: (where: string) => string): Promise<number> {
   await exec(
     conn,
-    `CREATE OR REPLACE TEMP TABLE dup_candidates AS
+    `CREATE OR REPLACE TEMP TABLE dup_positions AS
      WITH repeated_hash AS (SELECT _h FROM temp.checked WHERE len(_errors) = 0 GROUP BY 1 HAVING count(*) > 1)
-     ${lines.of(rows(`len(_errors) = 0 AND _h IN (SELECT _h FROM repeated_hash)`))}`,
+     SELECT rowid AS r FROM temp.checked WHERE len(_errors) = 0 AND _h IN (SELECT _h FROM repeated_hash)`,
   );
-  return (await queryOne<{ n: number }>(conn, 'SELECT count(*) AS n FROM temp.dup_candidates'))!.n;
+  const n = (await queryOne<{ n: number }>(conn, 'SELECT count(*) AS n FROM temp.dup_positions'))!.n;
+  const positions =
+    n === 0 ? 'false'
+    : n <= FETCH_BY_POSITION ? `rowid = ANY([${(await queryRows<{ r: number }>(conn, 'SELECT r FROM temp.dup_positions')).map((x) => x.r).join(', ')}])`
+    : 'rowid IN (SELECT r FROM temp.dup_positions)';
+  await exec(conn, `CREATE OR REPLACE TEMP TABLE dup_candidates AS ${lines.of(rows(positions))}`);
+  return n;
 }
 
 async function findDuplicates(conn: DuckDBConnection, contract: Contract, lines: LineNumbers, rows: (where: string) => string): Promise<{ duplicate: number; conflict: number }> {
@@ -614,7 +684,8 @@ async function insertRejects(conn: DuckDBConnection, id: number, meta: FileMeta,
     if (r.field === null) appender.appendNull();
     else appender.appendVarchar(r.field);
     appender.appendVarchar(r.reason);
-    appender.appendVarchar(r.raw);
+    if (r.raw === null) appender.appendNull();
+    else appender.appendVarchar(r.raw);
     appender.endRow();
   }
   appender.closeSync();

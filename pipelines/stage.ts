@@ -7,12 +7,14 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Contract } from './contracts.ts';
+import type { Contract, Field } from './contracts.ts';
 import { mapHeaders, normaliseHeader } from './contracts.ts';
 import { exec, ident, literal, queryRows } from '../core/db.ts';
 import { isGzip } from './readers/encoding.ts';
 import { clip } from './readers/records.ts';
-import type { AdapterOutput } from './adapters/types.ts';
+import { NULL_TOKENS } from './validate.ts';
+import { type Pseudonymizer, redactQuoted, replaceValues, scrubObject, scrubText } from './pseudonymize.ts';
+import type { AdapterOutput, AdapterReject } from './adapters/types.ts';
 import type { Source } from './contracts.ts';
 
 export const STAGE = 'temp.stage';
@@ -22,7 +24,8 @@ export interface StageReject {
   line: number;
   field: string | null;
   reason: string;
-  raw: string;
+  /** The record's text; null when it is withheld (a pseudonymised record that could not be split into fields). */
+  raw: string | null;
 }
 
 export interface StageResult {
@@ -40,6 +43,10 @@ export interface StageResult {
   quote: string | null;
   /** Field delimiter of a delimited file (a quote opens a quoted field only right after one). */
   delimiter?: string | null;
+  /** The reader turned the null tokens (validate.ts NULL_TOKENS) into NULL already. */
+  nullTokensRead?: boolean;
+  /** Contract field of each input column, for a delimited file (undefined where a column matches no field). */
+  columnFields?: (Field | undefined)[];
   /**
    * Set when the stage is a view over the file (CSV), read by the validation query itself: the records the
    * reader rejected are known once it has run, and this returns them (adding them to `rejects` is up to the caller).
@@ -136,7 +143,7 @@ async function firstLine(path: string): Promise<string> {
 }
 
 /** Delimited text: DuckDB's CSV reader with every value as text, bad records kept in a rejects table. */
-export async function stageCsv(conn: DuckDBConnection, path: string, contract: Contract, delimiter?: string): Promise<StageResult> {
+export async function stageCsv(conn: DuckDBConnection, path: string, contract: Contract, delimiter?: string, p?: Pseudonymizer): Promise<StageResult> {
   const headerLine = (await firstLine(path)).replace(/^\uFEFF/, '');
   if (headerLine.trim() === '') throw new FileError(1, null, 'the first line is empty: a header line naming the columns is required');
   const delim = delimiter ?? detectDelimiter(headerLine);
@@ -145,12 +152,17 @@ export async function stageCsv(conn: DuckDBConnection, path: string, contract: C
   // Explicit columns: no sniffing, so a file whose later rows are broken still reads its good rows. The read
   // buffer is one maximal line (DuckDB's default is 16 of them: 512 MiB per buffer at this line size).
   const columns = headers.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
-  const args = `${literal(path)}, columns = {${columns}}, auto_detect = false, header = true, delim = ${literal(delim)}, quote = ${literal(quote)}, escape = ${literal(quote)}, max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES}, null_padding = false, strict_mode = true`;
+  const args = `${literal(path)}, columns = {${columns}}, auto_detect = false, header = true, delim = ${literal(delim)}, quote = ${literal(quote)}, escape = ${literal(quote)}, max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES}, null_padding = false, strict_mode = true, nullstr = [${NULL_TOKENS.map(literal).join(', ')}]`;
   const { mapping, unknown } = mapHeaders(contract, headers);
   const present = new Set(mapping.keys());
   const missing = requiredMissing(contract, present);
   if (missing.length) {
-    const hint = headers.length === 1 ? ` (the header has one column "${clip(headers[0] ?? '').slice(0, 80)}": is the delimiter right? pass --delimiter)` : ` (header: ${headers.slice(0, 12).join(delim)})`;
+    // A file without a header has a record in its first line: a pseudonymised ingest does not show it.
+    const hint = p
+      ? ` (the first line has ${headers.length} column${headers.length === 1 ? '' : 's'}; not shown, as the ingest is pseudonymised${headers.length === 1 ? ': is the delimiter right? pass --delimiter' : ''})`
+      : headers.length === 1
+        ? ` (the header has one column "${clip(headers[0] ?? '').slice(0, 80)}": is the delimiter right? pass --delimiter)`
+        : ` (header: ${headers.slice(0, 12).join(delim)})`;
     throw new FileError(1, missing[0]!, `missing required column ${missing.map((m) => `"${m}"`).join(', ')}${hint}`);
   }
   const fields = [...mapping.keys()];
@@ -163,12 +175,20 @@ export async function stageCsv(conn: DuckDBConnection, path: string, contract: C
     `CREATE TEMP VIEW stage AS
      SELECT NULL::BIGINT AS _line, NULL::VARCHAR AS _raw, ${select} FROM read_csv(${args}, store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans')`,
   );
-  const readRejects = () => csvRejects(conn, headers, fields, mapping, quote);
-  return { present, unknown, rejects: [], headerLines: 1, linesFromPositions: true, quote, delimiter: delim, readRejects };
+  const readRejects = () => csvRejects(conn, headers, fields, mapping, quote, !!p);
+  const columnFields = headers.map((h, i) => contract.fields.find((f) => mapping.get(f.name) === h && headers.indexOf(h) === i));
+  return { present, unknown, rejects: [], headerLines: 1, linesFromPositions: true, quote, delimiter: delim, readRejects, nullTokensRead: true, columnFields };
 }
 
 /** The records DuckDB's reader rejected while the stage view was read, with their line and a reason in words. */
-async function csvRejects(conn: DuckDBConnection, headers: readonly string[], fields: readonly string[], mapping: ReadonlyMap<string, string>, quote: string): Promise<StageReject[]> {
+async function csvRejects(
+  conn: DuckDBConnection,
+  headers: readonly string[],
+  fields: readonly string[],
+  mapping: ReadonlyMap<string, string>,
+  quote: string,
+  withholdRaw: boolean,
+): Promise<StageReject[]> {
   const bad = await queryRows<{ line: number; column_name: string | null; error_type: string; csv_line: string | null; error_message: string }>(
     conn,
     `SELECT line, any_value(column_name) AS column_name, any_value(error_type) AS error_type, any_value(csv_line) AS csv_line, any_value(error_message) AS error_message
@@ -185,7 +205,8 @@ async function csvRejects(conn: DuckDBConnection, headers: readonly string[], fi
       line: b.line,
       field: b.column_name && type !== 'TOO MANY COLUMNS' ? (fields.find((f) => `c${headers.indexOf(mapping.get(f)!)}` === b.column_name) ?? headers[Number(b.column_name.slice(1))] ?? null) : null,
       reason: `${what}${detail}`,
-      raw: clip(b.csv_line ?? ''),
+      // Unsplittable, so its personal values cannot be found: a pseudonymised ingest keeps no text of it.
+      raw: withholdRaw ? null : clip(b.csv_line ?? ''),
     };
   });
   return rejects;
@@ -235,9 +256,15 @@ class StageWriter {
 }
 
 /** JSON Lines: one object per line; a line that is not a JSON object is rejected. */
-export async function stageJsonl(conn: DuckDBConnection, path: string, contract: Contract): Promise<StageResult> {
+export async function stageJsonl(conn: DuckDBConnection, path: string, contract: Contract, p?: Pseudonymizer): Promise<StageResult> {
   const fields = contract.fields.map((f) => f.name);
   const lookup = keyLookup(contract);
+  const fieldOf = (key: string) => {
+    const name = lookup(key);
+    return name === undefined ? undefined : contract.fields.find((f) => f.name === name);
+  };
+  // A line that is not a JSON object cannot be searched for personal values: a pseudonymised ingest keeps no text of it.
+  const unreadable = (text: string) => (p ? null : clip(text));
   const writer = await StageWriter.open(conn, fields);
   const rejects: StageReject[] = [];
   const present = new Set<string>();
@@ -251,18 +278,19 @@ export async function stageJsonl(conn: DuckDBConnection, path: string, contract:
       if (line === 1 && text.startsWith('\uFEFF')) text = text.slice(1);
       if (text.trim() === '') continue;
       if (text.includes('\uFFFD')) {
-        rejects.push({ line, field: null, reason: 'invalid UTF-8 bytes (if the file is GB18030, pass --encoding gb18030)', raw: clip(text) });
+        rejects.push({ line, field: null, reason: 'invalid UTF-8 bytes (if the file is GB18030, pass --encoding gb18030)', raw: unreadable(text) });
         continue;
       }
       let obj: unknown;
       try {
         obj = JSON.parse(text);
       } catch (err) {
-        rejects.push({ line, field: null, reason: `invalid JSON: ${(err as Error).message}`, raw: clip(text) });
+        const why = (err as Error).message;
+        rejects.push({ line, field: null, reason: `invalid JSON: ${p ? redactQuoted(why) : why}`, raw: unreadable(text) });
         continue;
       }
       if (!obj || typeof obj !== 'object' || Array.isArray(obj)) {
-        rejects.push({ line, field: null, reason: 'not a JSON object', raw: clip(text) });
+        rejects.push({ line, field: null, reason: 'not a JSON object', raw: unreadable(text) });
         continue;
       }
       const values: Record<string, string | null> = {};
@@ -275,7 +303,7 @@ export async function stageJsonl(conn: DuckDBConnection, path: string, contract:
         present.add(f);
         values[f] = asText(v);
       }
-      writer.append(line, clip(text), values);
+      writer.append(line, clip(p ? JSON.stringify(scrubObject(obj as Record<string, unknown>, fieldOf, p)) : text), values);
     }
   } finally {
     writer.close();
@@ -326,19 +354,35 @@ export async function collectAdapterOutput(outputs: AsyncIterable<AdapterOutput>
 }
 
 /** Stages the rows an adapter produced for one feed. */
-export async function stageAdapterRows(conn: DuckDBConnection, contract: Contract, rows: readonly AdapterOutput[]): Promise<StageResult> {
+export async function stageAdapterRows(conn: DuckDBConnection, contract: Contract, rows: readonly AdapterOutput[], p?: Pseudonymizer): Promise<StageResult> {
   const fields = contract.fields.map((f) => f.name);
   const writer = await StageWriter.open(conn, fields);
   const rejects: StageReject[] = [];
+  const personal = contract.fields.filter((f) => f.personal);
   try {
     for (const r of rows) {
-      if (r.kind === 'reject') rejects.push({ line: r.line, field: r.field, reason: r.reason, raw: clip(r.raw) });
-      else writer.append(r.line, clip(r.raw), r.fields);
+      if (r.kind === 'reject') rejects.push(p ? pseudonymisedReject(r, contract, p) : { line: r.line, field: r.field, reason: r.reason, raw: clip(r.raw) });
+      else writer.append(r.line, clip(p ? scrubText(r.raw, personal, r.fields, r.personal ?? [], p) : r.raw), r.fields);
     }
   } finally {
     writer.close();
   }
   return { present: new Set(fields), unknown: [], rejects, headerLines: 0, linesFromPositions: false, quote: null };
+}
+
+/**
+ * A named format's reject on a pseudonymised ingest: its text only when the format listed the record's personal
+ * values (they are replaced), and a reason about a personal field with its quoted value hidden.
+ */
+function pseudonymisedReject(r: AdapterReject, contract: Contract, p: Pseudonymizer): StageReject {
+  const personalField = contract.fields.some((f) => f.name === r.field && f.personal);
+  const reason = r.personal ? replaceValues(r.reason, r.personal, p) : r.reason;
+  return {
+    line: r.line,
+    field: r.field,
+    reason: personalField ? redactQuoted(reason) : reason,
+    raw: r.personal ? clip(replaceValues(r.raw, r.personal, p)) : null,
+  };
 }
 
 export { normaliseHeader };

@@ -4,7 +4,7 @@
  * `_errors`: a list of {field, reason} that is empty for a clean row. Runs entirely inside DuckDB, so a
  * 10-million-row file is validated in parallel at DuckDB's speed.
  */
-import type { Contract, Field } from './contracts.ts';
+import type { Contract, Field, PersonalKind } from './contracts.ts';
 import { ident, literal } from '../core/db.ts';
 import { storedColumns } from './contracts.ts';
 
@@ -13,12 +13,16 @@ export interface ValidationOptions {
   dayFirst: boolean;
   /** Extra code → canonical mappings per field (from seeds/code_mappings.csv), codes lower-case. */
   codeMappings: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** The stage already holds the null tokens as NULL (the CSV reader turns them into NULL itself). */
+  nullTokensRead?: boolean;
+  /** SQL that stores a personal value as its pseudonym (pseudonymize.ts); absent, values are stored as read. */
+  pseudonym?: (expr: string, kind: PersonalKind) => string;
 }
 
 export const MAX_TEXT_BYTES = 65_536;
 export const MAX_ID_CHARS = 256;
 /** Empty cells and these tokens mean "no value". */
-const NULL_TOKENS = ['', 'null', 'NULL', '\\N'];
+export const NULL_TOKENS = ['', 'null', 'NULL', '\\N'];
 
 function naiveTimeFormats(dayFirst: boolean): string[] {
   const slashed = dayFirst
@@ -133,6 +137,20 @@ function offsetTree(v: string, breaks: readonly number[], offsets: readonly numb
 const shift = (v: string, seconds: string) => `make_timestamp(epoch_us(${v}) + (${seconds})::BIGINT * 1000000)`;
 
 /**
+ * `v` shifted by its offset (times `sign`) between two instants, DuckDB's `outside` conversion elsewhere. The period
+ * after the zone's last change comes first: one comparison for the recent data of a zone without daylight saving
+ * (such as Asia/Shanghai since 1991); other times go down the tree.
+ */
+function shiftedByOffset(v: string, breaks: readonly number[], offsets: readonly number[], sign: 1 | -1, from: number, to: number, outside: string): string {
+  const by = (offset: string) => shift(v, sign === 1 ? offset : `-(${offset})`);
+  const last = breaks.at(-1);
+  const lastPeriod =
+    last !== undefined && last >= from && last < to ? `WHEN ${v} >= ${timestampLiteral(last)} AND ${v} < ${timestampLiteral(to)} THEN ${by(String(offsets.at(-1)))}\n    ` : '';
+  return `CASE ${lastPeriod}WHEN ${v} >= ${timestampLiteral(from)} AND ${v} < ${timestampLiteral(to)}
+    THEN ${by(offsetTree(v, breaks, offsets))} ELSE ${outside} END`;
+}
+
+/**
  * UTC of a wall-clock time in the zone. Between 1970 and 2070 this is arithmetic on the zone's offsets (the
  * per-row ICU conversion is many times slower); outside, DuckDB's ICU conversion. Both follow the same rule:
  * a time in a spring-forward gap takes the offset before the change, an ambiguous fall-back time the offset
@@ -144,8 +162,7 @@ function wallClockToUtc(v: string, zone: string): string {
   const breaks = changes.map(([t, o]) => t + o * 1000);
   const offsets = [initial, ...changes.map(([, o]) => o)];
   const icu = `timezone('UTC', timezone(${literal(zone)}, ${v}))`;
-  return `CASE WHEN ${v} >= ${timestampLiteral(WINDOW_START + 86_400_000)} AND ${v} < ${timestampLiteral(WINDOW_END - 86_400_000)}
-    THEN ${shift(v, `-(${offsetTree(v, breaks, offsets)})`)} ELSE ${icu} END`;
+  return shiftedByOffset(v, breaks, offsets, -1, WINDOW_START + 86_400_000, WINDOW_END - 86_400_000, icu);
 }
 
 /** Wall clock in the zone of a UTC instant (a TIMESTAMP in UTC); see wallClockToUtc. */
@@ -154,8 +171,7 @@ export function utcToWallClock(v: string, zone: string): string {
   const breaks = changes.map(([t]) => t);
   const offsets = [initial, ...changes.map(([, o]) => o)];
   const icu = `timezone(${literal(zone)}, timezone('UTC', ${v}))`;
-  return `CASE WHEN ${v} >= ${timestampLiteral(WINDOW_START)} AND ${v} < ${timestampLiteral(WINDOW_END)}
-    THEN ${shift(v, offsetTree(v, breaks, offsets))} ELSE ${icu} END`;
+  return shiftedByOffset(v, breaks, offsets, 1, WINDOW_START, WINDOW_END, icu);
 }
 
 function codeMap(field: Field, opts: ValidationOptions): string {
@@ -235,13 +251,15 @@ function fieldSql(field: Field, opts: ValidationOptions): FieldSql {
   if (field.max !== undefined) errors.push({ when: `${typed} > ${field.max}`, reason: `'above maximum ${field.max}: ' || ${v}` });
   // A required field with a default is filled by the default, never missing.
   if (field.required && !field.default) errors.unshift({ when: `${v} IS NULL`, reason: `'missing required value'` });
+  // A personal value is checked as read and stored as its pseudonym.
+  if (field.personal && opts.pseudonym) typed = opts.pseudonym(typed, field.personal);
   if (columns.length === 0) columns.push([field.default ? `coalesce(${typed}, ${field.default})` : typed, name]);
   else if (field.default) columns[0] = [`coalesce(${typed}, ${field.default})`, name];
   return { value: value === null ? null : [value, `x$${name}`], columns, errors };
 }
 
-/** True when any of the conditions holds (NULL counts as false). */
-const anyOf = (conditions: readonly string[]) => (conditions.length ? conditions.map((c) => `coalesce(${c}, false)`).join(' OR ') : 'false');
+/** True when any of the conditions holds; NULL when none does but some are unknown, which CASE WHEN takes as false. */
+const anyOf = (conditions: readonly string[]) => (conditions.length ? conditions.map((c) => `(${c})`).join(' OR ') : 'false');
 
 /** The {field, reason} list of the errors that hold. */
 const errorList = (errors: readonly { field: string; when: string; reason: string }[]) =>
@@ -261,7 +279,7 @@ export function validationSelect(contract: Contract, stageTable: string, present
   const cleaned = contract.fields.map((f) => {
     const c = ident(f.name);
     const raw = present.has(f.name)
-      ? `CASE WHEN ${c} IN (${nullTokens}) THEN NULL WHEN ascii(${c}) = 32 OR ends_with(${c}, ' ') THEN CASE WHEN trim(${c}) IN (${nullTokens}) THEN NULL ELSE trim(${c}) END ELSE ${c} END`
+      ? `CASE ${opts.nullTokensRead ? '' : `WHEN ${c} IN (${nullTokens}) THEN NULL `}WHEN ${c} LIKE ' %' OR ${c} LIKE '% ' THEN CASE WHEN trim(${c}) IN (${nullTokens}) THEN NULL ELSE trim(${c}) END ELSE ${c} END`
       : 'NULL::VARCHAR';
     return `${raw} AS ${ident(`v$${f.name}`)}`;
   });
@@ -282,7 +300,7 @@ export function validationSelect(contract: Contract, stageTable: string, present
   const checkErrors = contract.checks.map((c) => ({ field: c.field, when: c.when, reason: literal(c.reason) }));
   const stored = storedColumns(contract)
     .filter((c) => !c.name.startsWith('_'))
-    .map((c) => ident(c.name));
+    .map((c) => c.name);
   // Row checks compare instants: a timestamp's name means its UTC value there (its wall clock is "w$name"), so
   // a contact across the autumn change is in order, and a query that keeps only UTC times never works out the
   // wall clock.
@@ -290,10 +308,7 @@ export function validationSelect(contract: Contract, stageTable: string, present
     ? `SELECT * REPLACE (${times.map((n) => `${ident(`${n}_utc`)} AS ${ident(n)}`).join(', ')}), ${times.map((n) => `${ident(n)} AS ${col('w', n)}`).join(', ')} FROM typed`
     : 'SELECT * FROM typed';
   const output = new Set(times);
-  const storedOut = stored.map((c, i) => {
-    const name = storedColumns(contract).filter((x) => !x.name.startsWith('_'))[i]!.name;
-    return output.has(name) ? `${col('w', name)} AS ${c}` : c;
-  });
+  const storedOut = stored.map((n) => (output.has(n) ? `${col('w', n)} AS ${ident(n)}` : ident(n)));
   const step = (name: string, exprs: string[], from: string) =>
     exprs.length ? `, ${name} AS (\n  SELECT *, ${exprs.join(',\n    ')}\n  FROM ${from}\n)` : `, ${name} AS (SELECT * FROM ${from})`;
   return `

@@ -3,31 +3,52 @@ import { parseFlags } from '../../core/args.ts';
 import { UserError } from '../../core/errors.ts';
 import { loadConfig } from '../../core/config.ts';
 
-const usage = `usage: ccmart build --db FILE [--config FILE]
+const usage = `usage: ccmart build --db FILE [--config FILE] [--full] [--strategy in-place|copy]
 
-Runs the SQL models in marts/ (staging → intermediate → marts → kpi) into a new schema, runs the data
-tests, and publishes the build atomically as views in the main schema. Prints each model with its rows and
-time. A failing model stops the build and leaves the previous build published.
+Builds the marts and KPI tables from the raw tables (staging → intermediate → marts → kpi), runs the data
+tests, and publishes the build atomically as views in the main schema. Prints whether the build is full or
+incremental and why, then each model with its rows and time.
 
-exit code: 0 when every model built and every data test passed; 1 otherwise.`;
+Incremental (the default when it is safe): when the last build's models, seeds, configuration and build code
+are unchanged and the raw tables only gained rows of new ingests since, each model rebuilds only the
+partitions (days, contacts, customers, tickets, …) the new rows touch, with the same result as a full build.
+Otherwise the build is full.
+
+options:
+  --db FILE            DuckDB database file
+  --config FILE        JSON configuration (default: $CCMART_CONFIG or built-in defaults)
+  --full               rebuild everything, even when an incremental build is safe
+  --strategy NAME      how an incremental build publishes: in-place (default) updates the published tables
+                       in one transaction; copy writes a new schema with the untouched rows copied over
+
+exit code: 0 when every model built and every data test passed; 1 otherwise. A failing model stops the
+build and leaves the previous build published.`;
 
 const command: Command = {
   name: 'build',
-  summary: 'build the marts and KPI tables from the raw tables, with data tests',
+  summary: 'build the marts and KPI tables from the raw tables (incremental when safe), with data tests',
   usage,
   async run(argv) {
-    const { values } = parseFlags(argv, { db: { type: 'string' }, config: { type: 'string' } }, usage);
+    const { values } = parseFlags(
+      argv,
+      { db: { type: 'string' }, config: { type: 'string' }, full: { type: 'boolean' }, strategy: { type: 'string', default: 'in-place' } },
+      usage,
+    );
     if (!values.db) throw new UserError(`--db is required\n\n${usage}`);
+    const strategy = values.strategy;
+    if (strategy !== 'in-place' && strategy !== 'copy') throw new UserError(`--strategy: expected in-place or copy, got "${strategy}"`);
     const config = loadConfig(values.config);
     const { openDatabase } = await import('../../core/db.ts');
     const { buildMarts } = await import('../../marts/build.ts');
     const db = await openDatabase(values.db);
     try {
       console.log(`building marts in ${values.db} (T = ${config.slThresholdSeconds} s, W = ${config.journeyWindowDays} d, ${config.intervalMinutes}-min intervals, ${config.timezone})`);
-      const result = await buildMarts(db.conn, config, (m) => console.log(m));
+      const result = await buildMarts(db.conn, config, (m) => console.log(m), undefined, { full: values.full, strategy });
       if (result.failedModel) return 1;
       const failed = result.tests.filter((t) => t.failures > 0 || t.error).length;
-      console.log(`built ${result.models.length} models in ${result.seconds.toFixed(1)} s${failed ? `; ${failed} data tests FAILED` : ''}`);
+      const rebuilt = result.models.filter((m) => m.mode !== 'unchanged').length;
+      const what = result.kind === 'full' ? `built ${result.models.length} models` : `incremental build: ${rebuilt} of ${result.models.length} models updated`;
+      console.log(`${what} in ${result.seconds.toFixed(1)} s${failed ? `; ${failed} data tests FAILED` : ''}`);
       return failed ? 1 : 0;
     } finally {
       db.close();

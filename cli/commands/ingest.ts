@@ -21,6 +21,9 @@ options:
   --option KEY=VALUE   setting of a named format (repeatable)
   --memory-limit SIZE  DuckDB memory limit while ingesting, e.g. 3GB or 500MB (default: 3GB); what does not
                        fit spills to a temporary folder beside the database
+  --pseudonymize       store customer ids and phone numbers as keyed pseudonyms (HMAC-SHA-256), also in the
+                       raw text of rejected rows; the key comes from $CCMART_PSEUDONYM_KEY (at least 16 bytes)
+  --key-file FILE      read the pseudonym key from FILE instead (one final newline is dropped)
   --config FILE        JSON configuration (default: $CCMART_CONFIG or built-in defaults)
 
 exit code: 0 when every file was read (rows may still be rejected), 1 when a file could not be read,
@@ -43,6 +46,8 @@ const command: Command = {
         'day-first': { type: 'boolean' },
         option: { type: 'string', multiple: true },
         'memory-limit': { type: 'string', default: '3GB' },
+        pseudonymize: { type: 'boolean' },
+        'key-file': { type: 'string' },
         config: { type: 'string' },
       },
       usage,
@@ -63,6 +68,10 @@ const command: Command = {
     }
     const config = loadConfig(values.config, { timezone: values.tz, dayFirst: values['day-first'] });
     assertZone(config.timezone);
+    if (values['key-file'] && !values.pseudonymize) throw new UserError('--key-file is only used with --pseudonymize');
+    // The key is checked before the database is opened: a missing key changes nothing.
+    const { Pseudonymizer, loadPseudonymKey } = await import('../../pipelines/pseudonymize.ts');
+    const pseudonymizer = values.pseudonymize ? new Pseudonymizer(loadPseudonymKey(values['key-file'])) : undefined;
     const { openDatabase } = await import('../../core/db.ts');
     const { ingestPath } = await import('../../pipelines/ingest.ts');
     const db = await openDatabase(values.db);
@@ -80,6 +89,7 @@ const command: Command = {
           encoding: values.encoding?.toLowerCase() as Encoding | undefined,
           formatOptions,
           config,
+          pseudonymizer,
           log: (m) => console.log(m),
         });
         for (const r of results) if (r.status === 'failed') {

@@ -8,6 +8,7 @@ import type { Adapter, AdapterContext, AdapterOutput } from './types.ts';
 import { isObject, readJsonRecords } from './json.ts';
 import { checkOptions, numberOption } from './options.ts';
 import { instantMs } from './times.ts';
+import { isPersonalValue } from '../pseudonymize.ts';
 
 export const amazonConnectCtr: Adapter = {
   name: 'amazon-connect-ctr',
@@ -51,7 +52,7 @@ async function* readCtrs(path: string, ctx: AdapterContext): AsyncGenerator<Adap
     }
     const id = text(v.ContactId);
     if (!id) {
-      yield reject(rec.line, rec.raw, 'contact_id', 'no ContactId');
+      yield reject(rec.line, rec.raw, 'contact_id', 'no ContactId', personalOf(v));
       continue;
     }
     records.push({ line: rec.line, raw: rec.raw, id, value: v, updated: instantMs(text(v.LastUpdateTimestamp) ?? '') });
@@ -67,22 +68,28 @@ async function* readCtrs(path: string, ctx: AdapterContext): AsyncGenerator<Adap
   for (const r of records) {
     const current = latest.get(r.id)!;
     if (current !== r && JSON.stringify(r.value) !== JSON.stringify(current.value)) {
-      yield reject(r.line, r.raw, 'contact_id', `an older copy of contact ${r.id}: the copy on line ${current.line} (LastUpdateTimestamp ${text(current.value.LastUpdateTimestamp) ?? '?'}) is the one loaded`);
+      yield reject(r.line, r.raw, 'contact_id', `an older copy of contact ${r.id}: the copy on line ${current.line} (LastUpdateTimestamp ${text(current.value.LastUpdateTimestamp) ?? '?'}) is the one loaded`, personalOf(r.value));
       continue;
     }
     const leg = legOf(r, latest);
     if (typeof leg === 'string') {
-      yield reject(r.line, r.raw, 'leg_seq', leg);
+      yield reject(r.line, r.raw, 'leg_seq', leg, personalOf(r.value));
       continue;
     }
     const fields = contactFields(r.value, leg, latest, selfServiceMin, dispositionKey, csatKey);
-    if (typeof fields === 'string') yield reject(r.line, r.raw, null, fields);
-    else yield { kind: 'row', source: 'acd', line: r.line, raw: r.raw, fields };
+    if (typeof fields === 'string') yield reject(r.line, r.raw, null, fields, personalOf(r.value));
+    else yield { kind: 'row', source: 'acd', line: r.line, raw: r.raw, fields, personal: personalOf(r.value) };
   }
 }
 
-function reject(line: number, raw: string, field: string | null, reason: string): AdapterOutput {
-  return { kind: 'reject', source: 'acd', line, raw, field, reason };
+function reject(line: number, raw: string, field: string | null, reason: string, personal?: readonly string[]): AdapterOutput {
+  return { kind: 'reject', source: 'acd', line, raw, field, reason, personal };
+}
+
+/** The personal values of a record: the customer's id and number, and a number the contact was transferred to. */
+function personalOf(v: Obj): string[] {
+  const transfer = text(obj(v.TransferredToEndpoint).Address);
+  return [text(v.CustomerId), text(obj(v.CustomerEndpoint).Address), transfer && isPersonalValue(transfer, 'phone') ? transfer : null].filter((x): x is string => !!x);
 }
 
 /** The first contact of the chain and this record's place in it, or why it cannot be placed. */

@@ -42,7 +42,12 @@ async function* readTechnion(path: string, ctx: AdapterContext): AsyncGenerator<
     if (line === 1 && cols[0]?.toLowerCase() === 'vru+line') continue;
     const result = bankCall(cols, selfServiceMin);
     if (result.ok) yield { kind: 'row', source: 'acd', line, raw: text, fields: result.fields };
-    else yield { kind: 'reject', source: 'acd', line, raw: text, field: result.field, reason: result.reason };
+    else {
+      // The caller's id is the one personal value of a line, when the line has its columns.
+      const customer = cols.length === technionColumns.length ? cols[technionColumns.indexOf('customer_id')] : undefined;
+      const personal = customer === undefined ? undefined : customer === '' || customer === '0' ? [] : [customer];
+      yield { kind: 'reject', source: 'acd', line, raw: text, field: result.field, reason: result.reason, personal };
+    }
   }
 }
 

@@ -19,6 +19,11 @@ export interface AdapterRow {
    * center, or ISO 8601 with `Z`/offset when the source gives instants. Absent fields are null.
    */
   fields: Record<string, string | null | undefined>;
+  /**
+   * Personal values in `raw` that no personal field carries (e.g. the caller's number beside a customer id):
+   * a pseudonymised ingest replaces them in the raw text too.
+   */
+  personal?: readonly string[];
 }
 
 /** An input record the adapter could not turn into a row: it is written to rejected_rows, never dropped. */
@@ -29,6 +34,11 @@ export interface AdapterReject {
   raw: string;
   field: string | null;
   reason: string;
+  /**
+   * Every personal value in `raw`, when the format could find them: a pseudonymised ingest then keeps the raw
+   * text with them replaced; without this list it keeps no raw text of the reject.
+   */
+  personal?: readonly string[];
 }
 
 export type AdapterOutput = AdapterRow | AdapterReject;

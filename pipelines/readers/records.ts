@@ -1,6 +1,6 @@
 /**
  * Finds the text of given records (by record number, 1 = first line) in a delimited or line-based file,
- * for the `raw` column of rejected rows. A record ends at a newline outside a quoted field, the way DuckDB's
+ * for the `raw` column of rejected rows (not yet cut to MAX_RAW_CHARS: callers `clip` it). A record ends at a newline outside a quoted field, the way DuckDB's
  * CSV reader counts them, so record numbers agree with DuckDB's reject lines. A quote opens a quoted field
  * only at the start of a field (elsewhere it is a plain character); inside one, a doubled quote is a quote
  * and a single quote closes the field.
@@ -47,7 +47,7 @@ export async function readRecords(
   };
   const finish = () => {
     if (record === next) {
-      onRecord(record, clip(Buffer.concat(current).toString('utf8')));
+      onRecord(record, Buffer.concat(current).toString('utf8'));
       next = order[++nextIndex] ?? Infinity;
     }
     record++;
@@ -110,6 +110,62 @@ export async function readRecords(
     if (record === next) keep(chunk.subarray(start));
   }
   if (current.length) finish();
+}
+
+/** One field of a delimited record: its text as written (quotes included) and its value as DuckDB reads it. */
+export interface RawField {
+  text: string;
+  value: string;
+}
+
+/**
+ * Splits one record (as readRecords returns it) into its fields, the way DuckDB's reader does for a record it
+ * accepted: a quote opens a quoted field only at the start of a field, a doubled quote inside one is a quote.
+ * A final carriage return belongs to the line ending, not to the last field.
+ */
+export function splitRecord(record: string, delimiter: string, quote: string | null): RawField[] {
+  const text = record.endsWith('\r') ? record.slice(0, -1) : record;
+  const fields: RawField[] = [];
+  let i = 0;
+  for (;;) {
+    const start = i;
+    let value = '';
+    if (quote && text.startsWith(quote, i)) {
+      i += quote.length;
+      for (;;) {
+        const q = text.indexOf(quote, i);
+        if (q < 0) {
+          value += text.slice(i);
+          i = text.length;
+          break;
+        }
+        value += text.slice(i, q);
+        if (text.startsWith(quote, q + quote.length)) {
+          value += quote;
+          i = q + 2 * quote.length;
+        } else {
+          i = q + quote.length;
+          break;
+        }
+      }
+      const end = text.indexOf(delimiter, i);
+      const stop = end < 0 ? text.length : end;
+      value += text.slice(i, stop);
+      i = stop;
+    } else {
+      const end = text.indexOf(delimiter, i);
+      i = end < 0 ? text.length : end;
+      value = text.slice(start, i);
+    }
+    fields.push({ text: text.slice(start, i), value });
+    if (i >= text.length) break;
+    i += delimiter.length;
+    if (i === text.length) {
+      fields.push({ text: '', value: '' });
+      break;
+    }
+  }
+  return fields;
 }
 
 /** Cuts a raw record to MAX_RAW_CHARS, saying so. */

@@ -5,6 +5,8 @@
 --   seconds: Seconds of the state inside the interval.
 -- tests:
 --   not_null: agent_id, interval_start, state, seconds
+-- incremental: date
+--   fct_agent_state: started_at::date .. ended_at::date
 with states as (
     select * from fct_agent_state where state <> 'logged_out' and duration_seconds > 0
 ),

@@ -11,6 +11,8 @@
 -- tests:
 --   unique: session_id
 --   not_null: session_id, started_at
+-- incremental: session_id
+--   stg_bot_turns: session_id
 with turns as (
     select * from stg_bot_turns
 ),

@@ -9,6 +9,8 @@
 -- tests:
 --   unique: contact_id
 --   not_null: contact_id, started_at, outcome
+-- incremental: contact_id
+--   stg_acd_legs: contact_id
 with legs as (
     select * from stg_acd_legs
 ),

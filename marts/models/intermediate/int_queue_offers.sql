@@ -12,6 +12,9 @@
 -- tests:
 --   unique: contact_id, leg_seq
 --   not_null: queue_id, offered_at, interval_start
+-- incremental: contact_id
+--   stg_acd_legs: contact_id
+--   dim_queue: select contact_id from stg_acd_legs where queue_id in (select queue_id from changed)
 with legs as (
     select * from stg_acd_legs where queue_entry_at is not null and queue_id is not null and outcome <> 'phantom' and direction = 'inbound'
 ),

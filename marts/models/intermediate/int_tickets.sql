@@ -11,6 +11,8 @@
 -- tests:
 --   unique: ticket_id
 --   not_null: ticket_id, created_at, status
+-- incremental: ticket_id
+--   stg_ticket_events: ticket_id
 with events as (
     select * from stg_ticket_events
 )

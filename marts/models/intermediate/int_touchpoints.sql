@@ -5,6 +5,10 @@
 --   touchpoint_type: contact, bot_session or ticket.
 -- tests:
 --   unique: touchpoint_id
+-- incremental: touchpoint_id
+--   int_contacts: 'acd:' || contact_id
+--   int_bot_sessions: 'bot:' || session_id
+--   int_tickets: 'ticket:' || ticket_id
 with contacts as (
     select * from int_contacts
 ),

@@ -17,6 +17,9 @@
 --   unique: date, agent_id
 --   not_null: date, agent_id
 --   relationships: agent_id -> dim_agent.agent_id
+-- incremental: date
+--   stg_acd_legs: answer_at::date
+--   fct_agent_state: date
 with legs as (
     select * from stg_acd_legs where answer_at is not null and agent_id is not null
 ),
@@ -39,7 +42,7 @@ contact_kpis as (
 ),
 
 reasons as (
-    select date, agent_id, map_from_entries(list({'k': reason, 'v': seconds})) as not_ready_by_reason
+    select date, agent_id, map_from_entries(list({'k': reason, 'v': seconds} order by reason)) as not_ready_by_reason
     from (select date, agent_id, coalesce(reason, '(none)') as reason, sum(duration_seconds) as seconds
           from states where state = 'not_ready' group by all)
     group by all

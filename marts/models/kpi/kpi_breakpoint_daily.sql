@@ -15,6 +15,8 @@
 -- tests:
 --   unique: date, queue_id, channel, breakpoint_type, node_key
 --   not_null: date, queue_id, channel, breakpoint_type, breakpoints
+-- incremental: date, queue_id, channel
+--   fct_breakpoint: date, queue_id, channel
 select
     date,
     queue_id,

@@ -34,14 +34,27 @@
 --   not_null: date, queue_id, channel
 --   relationships: queue_id -> dim_queue.queue_id
 --   relationships: channel -> dim_channel.channel
+-- incremental: date, queue_id, channel
+--   int_queue_offers: date, queue_id, channel
+--   fct_touchpoint: date, queue_id, channel
+--   fct_journey: started_at::date, first_queue_id, first_channel
+--   fct_bot_session: date, queue_id, channel
+--   fct_ticket: created_at::date .. coalesce(resolved_at::date, (select ticket_last_event_at::date from int_data_end)),
+--     queue_id, coalesce(channel, 'ticket')
+--   fct_ticket: due_at::date, queue_id, coalesce(channel, 'ticket')
+--   fct_agent_state: select s.date, s.queue_id, c.channel from changed s join int_queue_channels c using (queue_id)
+--   fct_agent_state read: (date, queue_id) in (select key1, key2 from affected)
+--   dim_date: select d.date, t.queue_id, t.channel from changed d,
+--     (select distinct queue_id, coalesce(channel, 'ticket') as channel from fct_ticket) t
+--   int_data_end: select d.date, t.queue_id, t.channel from dim_date d,
+--     (select distinct queue_id, coalesce(channel, 'ticket') as channel from fct_ticket) t
+--     where d.date > coalesce((select min(ticket_last_event_at)::date from changed), date '0001-01-01')
 with offers as (
     select * from int_queue_offers
 ),
 
 queue_channel as (
-    select q.queue_id, coalesce(q.channel, o.channel, 'voice') as channel
-    from dim_queue q
-    left join (select queue_id, mode(channel) as channel from offers group by 1) o using (queue_id)
+    select queue_id, channel from int_queue_channels
 ),
 
 contact_kpis as (
@@ -127,7 +140,7 @@ ticket_backlog as (
     join fct_ticket t on t.created_at < d.date + 1
         and (t.resolved_at is null or t.resolved_at >= d.date + 1)
         and t.status <> 'cancelled'
-    where d.date <= (select max(last_event_at)::date from int_tickets)
+    where d.date <= (select ticket_last_event_at::date from int_data_end)
     group by all
 ),
 

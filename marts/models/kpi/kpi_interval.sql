@@ -28,6 +28,9 @@
 --   unique: queue_id, interval_start
 --   not_null: queue_id, interval_start, offered
 --   relationships: queue_id -> dim_queue.queue_id
+-- incremental: date
+--   int_queue_offers: date
+--   int_agent_intervals: date
 with offers as (
     select * from int_queue_offers
 ),

@@ -10,6 +10,9 @@
 -- tests:
 --   unique: date, queue_id, channel, from_node, to_node
 --   not_null: date, queue_id, channel, from_node, to_node, touchpoints
+-- incremental: date, queue_id, channel
+--   fct_node: date, queue_id, channel
+--   fct_touchpoint: date, queue_id, channel
 with nodes as (
     select * from fct_node
 ),

@@ -9,6 +9,8 @@
 --   channels: Channels used, sorted.
 -- tests:
 --   unique: customer_id
+-- incremental: customer_id
+--   int_touchpoints: coalesce(customer_id, '(unidentified)')
 with touchpoints as (
     select * from int_touchpoints
 )

@@ -10,6 +10,9 @@
 -- tests:
 --   not_null: agent_id, state, started_at, duration_seconds, queue_id
 --   accepted_values: state = logged_in, ready, not_ready, talking, acw, logged_out
+-- incremental: date
+--   stg_agent_states: started_at::date
+--   stg_acd_legs: answer_at::date
 with states as (
     select * from stg_agent_states
 ),

@@ -9,6 +9,9 @@
 -- tests:
 --   unique: session_id
 --   not_null: session_id, started_at
+-- incremental: session_id
+--   int_bot_sessions: session_id
+--   fct_touchpoint: case when touchpoint_type = 'bot_session' then source_id end
 with sessions as (
     select * from int_bot_sessions
 ),

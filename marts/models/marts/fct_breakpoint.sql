@@ -21,6 +21,16 @@
 --   not_null: breakpoint_id, breakpoint_type, touchpoint_id, occurred_at
 --   accepted_values: breakpoint_type = abandon_queue, abandon_ivr, bot_fallback_exit, bot_escalation, transfer, repeat_contact, ticket_reopen, sla_breach, callback_failed
 --   relationships: touchpoint_id -> fct_touchpoint.touchpoint_id
+-- incremental: touchpoint_id
+--   stg_acd_legs: 'acd:' || contact_id
+--   int_bot_sessions: 'bot:' || session_id
+--   stg_ticket_events: 'ticket:' || ticket_id
+--   int_tickets: 'ticket:' || ticket_id
+--   fct_touchpoint: touchpoint_id
+--   fct_journey: select touchpoint_id from fct_touchpoint where journey_id in (select journey_id from changed)
+--   int_data_end: select 'ticket:' || ticket_id from int_tickets,
+--       (select min(touchpoint_last_end) as e0, max(touchpoint_last_end) as e1 from changed) e
+--     where resolved_at is null and due_at >= e.e0 and due_at < e.e1
 with legs as (
     select * from stg_acd_legs
 ),
@@ -34,7 +44,7 @@ touchpoints as (
 ),
 
 data_end as (
-    select max(coalesce(ended_at, started_at)) as last_at from touchpoints
+    select touchpoint_last_end as last_at from int_data_end
 ),
 
 breaks as (

@@ -20,6 +20,14 @@
 -- tests:
 --   unique: journey_id
 --   not_null: journey_id, customer_id, started_at, touchpoints
+-- incremental: customer_id
+--   fct_touchpoint: customer_id
+--   int_data_end: select t.customer_id from fct_touchpoint t, ccmart_config c,
+--       (select min(touchpoint_last_start) as e0, max(touchpoint_last_start) as e1 from changed) e
+--     where t.journey_id is not null
+--       and (t.next_started_at is null or t.next_started_at > t.started_at + to_seconds(c.journey_window_days * 86400))
+--       and t.started_at + to_seconds(c.journey_window_days * 86400) > e.e0
+--       and t.started_at + to_seconds(c.journey_window_days * 86400) <= e.e1
 with touchpoints as (
     select * from fct_touchpoint where journey_id is not null
 ),
@@ -29,7 +37,7 @@ cfg as (
 ),
 
 data_end as (
-    select max(started_at) as last_start from fct_touchpoint
+    select touchpoint_last_start as last_start from int_data_end
 ),
 
 journeys as (

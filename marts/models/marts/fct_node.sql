@@ -18,6 +18,11 @@
 --   unique: touchpoint_id, node_seq
 --   not_null: touchpoint_id, node_seq, node_type, node_key, next_node
 --   accepted_values: node_type = ivr_menu, queue, agent_talk, hold, transfer, acw, bot_turn, bot_escalation, ticket_status
+-- incremental: touchpoint_id
+--   stg_acd_legs: 'acd:' || contact_id
+--   stg_bot_turns: 'bot:' || session_id
+--   stg_ticket_events: 'ticket:' || ticket_id
+--   fct_touchpoint: touchpoint_id
 with legs as (
     select * from stg_acd_legs
 ),

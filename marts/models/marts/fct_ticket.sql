@@ -11,12 +11,15 @@
 -- tests:
 --   unique: ticket_id
 --   not_null: ticket_id, created_at, status
+-- incremental: ticket_id
+--   int_tickets: ticket_id
+--   int_data_end: select ticket_id from fct_ticket where met_sla is null and due_at is not null
 with tickets as (
     select * from int_tickets
 ),
 
 data_end as (
-    select max(last_event_at) as last_at from tickets
+    select ticket_last_event_at as last_at from int_data_end
 )
 
 select

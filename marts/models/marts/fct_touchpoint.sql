@@ -41,6 +41,12 @@
 --   relationships: queue_id -> dim_queue.queue_id
 --   relationships: channel -> dim_channel.channel
 --   relationships: date -> dim_date.date
+-- incremental: coalesce(customer_id, touchpoint_id)
+--   int_touchpoints: coalesce(customer_id, touchpoint_id)
+--   int_touchpoints: select coalesce(t.customer_id, t.touchpoint_id) from int_touchpoints t
+--       where t.touchpoint_id in (select 'acd:' || linked_contact_id from changed where touchpoint_type = 'ticket' and reopen_count > 0)
+--   int_touchpoints read: coalesce(customer_id, touchpoint_id) in (select key from affected)
+--       or (touchpoint_type = 'ticket' and reopen_count > 0 and linked_contact_id is not null)
 with touchpoints as (
     select * from int_touchpoints
 ),

@@ -16,6 +16,8 @@
 --   unique: contact_id, leg_seq
 --   not_null: contact_id, leg_seq, arrival_at, end_at, outcome
 --   accepted_values: outcome = answered, abandoned, self_service, ivr_abandon, phantom, callback, failed
+-- incremental: contact_id
+--   raw_acd_contacts: contact_id
 with source as (
     select * from raw_acd_contacts
 ),

@@ -10,6 +10,14 @@
 -- tests:
 --   not_null: agent_id, state, started_at, ended_at
 --   unique: agent_id, started_at
+-- incremental: started_at::date
+--   raw_agent_states: start_at::date
+--   raw_agent_states: with new_rows as (select agent, min(start_at) as first_new, max(start_at) as last_new from changed group by 1),
+--       previous as (select s.agent, max(s.start_at) as previous_start from raw_agent_states s join new_rows n using (agent)
+--                     where s.start_at < n.first_new group by 1)
+--     select s.start_at::date from raw_agent_states s join new_rows n using (agent) left join previous p using (agent)
+--     where s.end_at is null and s.start_at >= coalesce(p.previous_start, n.first_new) and s.start_at < n.last_new
+--   raw_agent_states read: start_at::date >= (select min(key) from affected)
 with source as (
     select * from raw_agent_states
 ),

@@ -10,6 +10,8 @@
 -- tests:
 --   unique: session_id, turn_seq
 --   not_null: session_id, turn_seq, event_at, speaker
+-- incremental: session_id
+--   raw_bot_turns: session_id
 with source as (
     select * from raw_bot_turns
 )

@@ -11,6 +11,8 @@
 -- tests:
 --   unique: ticket_id, event_seq
 --   not_null: ticket_id, event_at, status
+-- incremental: ticket_id
+--   raw_ticket_events: ticket_id
 with source as (
     select * from raw_ticket_events
 ),

@@ -1,0 +1,362 @@
+/**
+ * Incremental builds: after new ingests, each model rebuilds only the partitions its changed inputs touch, as
+ * its header declares (marts/project.ts), and hands on to the models downstream only the rows that really
+ * changed. A model whose header declares no partitions, or that does not map one of its changed inputs, is
+ * rebuilt whole; a model none of whose inputs changed is left as it is.
+ *
+ * For a model with partitions:
+ *   1. affected = the partitions of the inputs' changed rows (the key, range and select lines of its header);
+ *   2. its SQL runs over its inputs cut down to the rows those partitions need (temporary views hide the
+ *      full tables), and the rows of the affected partitions are kept;
+ *   3. new and old rows of those partitions are compared by a 64-bit hash of each whole row: only rows that
+ *      differ are deleted and inserted, and they are the model's changed rows (`_side` +1 new, −1 old).
+ *
+ * A model sees an input as changed only in the columns it reads (from DuckDB's plan of its SQL): a touchpoint
+ * whose next contact changed does not make the node flow of its day rebuild.
+ *
+ * Tables are written in place (`from` = `to`, inside the caller's transaction) or into a new schema that copies
+ * the untouched rows (`from` ≠ `to`); the caller publishes either atomically.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { exec, ident, queryOne, queryRows } from '../core/db.ts';
+import type { Model, PartitionMap } from './project.ts';
+
+export interface ModelUpdate {
+  name: string;
+  /** unchanged: no input changed; partitions: only the affected partitions rebuilt; full: rebuilt whole. */
+  mode: 'unchanged' | 'partitions' | 'full';
+  /** Rows in the table afterwards. */
+  rows: number;
+  /** Partitions rebuilt (mode partitions). */
+  partitions?: number;
+  /** Rows written: the rows of the rebuilt partitions that differ from the last build, or the whole table. */
+  rowsWritten: number;
+  /** Why a model with partitions was rebuilt whole. */
+  note?: string;
+  /** Mode partitions: the partition key and a relation of the rebuilt partitions' rows. */
+  key?: string[];
+  rebuilt?: string;
+  /** A temporary table of the rows that differ from the last build, with `_side` (+1 new, −1 old), when compared. */
+  changes?: string;
+  seconds: number;
+}
+
+export interface UpdateOptions {
+  /** Catalog (database) name, to name the tables temporary views hide. */
+  catalog: string;
+  /** Schema of the last build. */
+  from: string;
+  /** Schema written: the same as `from` (in place) or a new one. */
+  to: string;
+  models: Model[];
+  /** New ingest ids per raw table. */
+  newIngests: Record<string, number[]>;
+  /** Models to rebuild whole even if they have partitions (their partition_key test failed last time). */
+  whole?: Set<string>;
+  log?: (run: ModelUpdate, model: Model) => void;
+}
+
+export class ModelUpdateError extends Error {
+  constructor(
+    readonly model: string,
+    readonly duckdbError: string,
+  ) {
+    super(`model ${model} failed: ${duckdbError}`);
+  }
+}
+
+const count = async (conn: DuckDBConnection, sql: string) => (await queryOne<{ n: number }>(conn, `SELECT count(*) AS n FROM ${sql}`))!.n;
+
+/**
+ * Updates every model in order; returns what each did. The tables of rebuilt and changed rows
+ * (ModelUpdate.rebuilt, .changes) stay until dropScratch, so the data tests can look at them.
+ */
+export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions): Promise<ModelUpdate[]> {
+  const { catalog, from, to, models } = opts;
+  const inPlace = from === to;
+  const table = (schema: string, name: string) => `${ident(catalog)}.${ident(schema)}.${ident(name)}`;
+  /** Input → relation of its changed rows: raw tables' new rows; models' rows with `_side` (+1 new, −1 old). */
+  const changed = new Map<string, string>();
+  /** Model → relation of its changed rows, also when there are none (for the data tests). */
+  const compared = new Map<string, string>();
+  const scratch = new Scratch(conn);
+  const readBy = new Set(models.flatMap((m) => m.dependsOn));
+  const runs: ModelUpdate[] = [];
+
+  try {
+    for (const [raw, ids] of Object.entries(opts.newIngests)) {
+      if (ids.length) changed.set(raw, await scratch.make(`changed_${raw}`, `SELECT * FROM ${table('main', raw)} WHERE _ingest_id IN (${ids.join(', ')})`, 'VIEW'));
+    }
+    for (const model of models) {
+      const t0 = performance.now();
+      try {
+        const run = await updateModel(model);
+        const changes = compared.get(model.name);
+        if (changes) scratch.keep(changes);
+        const done: ModelUpdate = { ...run, name: model.name, changes, rows: await count(conn, table(to, model.name)), seconds: (performance.now() - t0) / 1000 };
+        runs.push(done);
+        opts.log?.(done, model);
+      } catch (err) {
+        await dropScratch(conn, runs).catch(() => {});
+        throw new ModelUpdateError(model.name, (err as Error).message);
+      }
+    }
+    return runs;
+  } finally {
+    await scratch.dropAll();
+  }
+
+  async function updateModel(model: Model): Promise<Omit<ModelUpdate, 'name' | 'rows' | 'seconds'>> {
+    const name = model.name;
+    const candidates = [...model.dependsOn, ...model.rawInputs].filter((i) => changed.has(i));
+    if (candidates.length === 0) return unchanged();
+    // the changes of each input in the columns this model reads
+    const seen = new Map<string, string>();
+    const reads = await columnsRead(model);
+    for (const input of candidates) {
+      const rel = model.rawInputs.includes(input) ? changed.get(input)! : await changesSeenBy(model, input, reads.get(input));
+      if (rel) seen.set(input, rel);
+    }
+    if (seen.size === 0) return unchanged();
+    const inc = model.incremental;
+    const unmapped = inc ? [...seen.keys()].filter((i) => !inc.maps.some((p) => p.input === i)) : [];
+    let note = !inc ? undefined : opts.whole?.has(name) ? 'its partition_key test failed in the last build' : unmapped.length ? `${unmapped.join(', ')} changed and is not mapped to partitions` : undefined;
+    if (inc && !note) {
+      const rebuilt = await rebuildPartitions(model, seen);
+      if (rebuilt === 'unchanged') return unchanged();
+      if (rebuilt) return { mode: 'partitions', ...rebuilt };
+      note = 'a new row has no partition key';
+    }
+    // the whole model; its changed rows by comparison with the last build
+    const fresh = await scratch.make(`new_${name}`, `SELECT *, hash(model) AS _h FROM (\n${model.sql}\n) AS model`);
+    const rows = await count(conn, fresh);
+    if (readBy.has(name)) {
+      await scratch.make(`old_${name}`, `SELECT rowid AS _rowid, hash(t) AS _h, t.* FROM ${table(from, name)} AS t`);
+      await compare(name, fresh, `temp.${ident(`old_${name}`)}`, true);
+    }
+    await exec(conn, `CREATE OR REPLACE TABLE ${table(to, name)} AS SELECT * EXCLUDE (_h) FROM ${fresh}`);
+    for (const t of [`new_${name}`, `old_${name}`, `diff_${name}`]) await scratch.drop(t);
+    return { mode: 'full', rowsWritten: rows, note };
+
+    async function unchanged(): Promise<Omit<ModelUpdate, 'name' | 'rows' | 'seconds'>> {
+      if (!inPlace) await exec(conn, `CREATE TABLE ${table(to, name)} AS SELECT * FROM ${table(from, name)}`);
+      return { mode: 'unchanged', rowsWritten: 0 };
+    }
+  }
+
+  /**
+   * Columns of each table the model's SQL reads, from DuckDB's plan (projections and filters of its scans);
+   * a table read whole or without a readable plan maps to null.
+   */
+  async function columnsRead(model: Model): Promise<Map<string, Set<string> | null>> {
+    const out = new Map<string, Set<string> | null>();
+    const rows = await queryRows<{ explain_value: string }>(conn, `EXPLAIN (FORMAT JSON) ${model.sql}`);
+    const walk = (node: { name?: string; extra_info?: Record<string, unknown>; children?: unknown[] }) => {
+      const info = node.extra_info;
+      if (info && typeof info.Table === 'string') {
+        const t = info.Table.split('.').pop()!;
+        const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+        const projected = list(info.Projections);
+        if (out.get(t) === null || projected.length === 0) out.set(t, null);
+        else {
+          const cols = out.get(t) ?? new Set<string>();
+          for (const c of projected) cols.add(c);
+          // filter-only columns are not projected; any word of a filter may be one
+          for (const f of list(info.Filters)) for (const w of f.match(/\w+/g) ?? []) cols.add(w);
+          out.set(t, cols);
+        }
+      }
+      for (const c of node.children ?? []) walk(c as typeof node);
+    };
+    try {
+      const plan = JSON.parse(rows[0]!.explain_value) as unknown[];
+      for (const p of plan) walk(p as Parameters<typeof walk>[0]);
+    } catch {
+      return new Map();
+    }
+    return out;
+  }
+
+  /**
+   * The input's changed rows as the model sees them: only the columns it reads (and its header names), where
+   * an old and a new version that agree on those cancel out. Null when nothing it reads changed.
+   */
+  async function changesSeenBy(model: Model, input: string, read: Set<string> | null | undefined): Promise<string | null> {
+    const all = changed.get(input)!;
+    const columns = (await queryRows<{ c: string }>(conn, `SELECT column_name AS c FROM (DESCRIBE ${table(to, input)})`)).map((r) => r.c);
+    if (!read) return `(SELECT * EXCLUDE (_side) FROM ${all})`;
+    const header = [...(model.incremental?.maps.filter((p) => p.input === input) ?? []).map((p) => JSON.stringify(p)), model.incremental?.reads[input] ?? ''].join(' ');
+    const words = new Set(header.match(/\w+/g) ?? []);
+    const cols = columns.filter((c) => read.has(c) || words.has(c));
+    if (cols.length === columns.length) return `(SELECT * EXCLUDE (_side) FROM ${all})`;
+    if (cols.length === 0) return (await count(conn, `(SELECT sum(_side) AS s FROM ${all}) WHERE s <> 0`)) > 0 ? `(SELECT * EXCLUDE (_side) FROM ${all})` : null;
+    // projected rows compared by hash: versions that agree on these columns cancel out
+    const projected = `SELECT ${cols.map(ident).join(', ')}, _side, hash(${cols.map(ident).join(', ')}) AS _p FROM ${all}`;
+    const rel = await scratch.make(
+      `changed_${input}_for_${model.name}`,
+      `WITH p AS (${projected}), differ AS (SELECT _p FROM p GROUP BY _p HAVING sum(_side) <> 0)
+       SELECT * EXCLUDE (_side, _p) FROM p WHERE _p IN (SELECT _p FROM differ)`,
+    );
+    return (await count(conn, rel)) > 0 ? rel : null;
+  }
+
+  /**
+   * Hashes of the rows that differ between `fresh` and `old` (both with `_h`), as temp table diff_<name>; with
+   * `keep`, also the model's changed rows (new +1, old −1) for the models downstream and the data tests.
+   */
+  async function compare(name: string, fresh: string, old: string, keep: boolean): Promise<string> {
+    const diff = await scratch.make(`diff_${name}`, `SELECT _h FROM (SELECT _h, 1 AS s FROM ${fresh} UNION ALL SELECT _h, -1 FROM ${old}) GROUP BY _h HAVING sum(s) <> 0`);
+    if (keep) {
+      const rel = await scratch.make(
+        `changed_${name}`,
+        `SELECT * EXCLUDE (_h), 1 AS _side FROM ${fresh} WHERE _h IN (SELECT _h FROM ${diff})
+         UNION ALL SELECT * EXCLUDE (_rowid, _h), -1 FROM ${old} WHERE _h IN (SELECT _h FROM ${diff})`,
+      );
+      compared.set(name, rel);
+      if ((await count(conn, rel)) > 0) changed.set(name, rel);
+    }
+    return diff;
+  }
+
+  /**
+   * Rebuilds the partitions the changed inputs touch. 'unchanged' when they touch none; null when a new row has
+   * no partition key (the caller rebuilds the model whole).
+   */
+  async function rebuildPartitions(model: Model, seen: Map<string, string>): Promise<{ partitions: number; rowsWritten: number; key: string[]; rebuilt: string } | 'unchanged' | null> {
+    const inc = model.incremental!;
+    const name = model.name;
+    const key = inc.key;
+    // typed like the key, so every line's partitions are cast to it
+    const touched = await scratch.make(`touched_${name}`, `SELECT ${key.map((k, i) => `(${k}) AS ${keyColumns(key)[i]}`).join(', ')} FROM ${table(from, name)} LIMIT 0`);
+    for (const map of inc.maps) {
+      const rows = seen.get(map.input);
+      if (!rows) continue;
+      if (map.kind === 'select') await scratch.make('changed', `SELECT * FROM ${rows}`, 'VIEW');
+      await exec(conn, `INSERT INTO ${touched} ${partitionsOf(map, rows, key.length)}`);
+    }
+    const columns = keyColumns(key).join(', ');
+    const affected = await scratch.make(`affected_${name}`, `SELECT DISTINCT ${columns} FROM ${touched} WHERE ${keyColumns(key).map((c) => `${c} IS NOT NULL`).join(' AND ')}`);
+    await scratch.drop('changed', 'VIEW');
+    await scratch.drop(`touched_${name}`);
+    const partitions = await count(conn, affected);
+    if (partitions === 0) return 'unchanged';
+
+    // hide each input the header maps behind a view of the rows the affected partitions need
+    await scratch.make('affected', `SELECT ${columns} FROM ${affected}`, 'VIEW');
+    const hidden: string[] = [];
+    for (const input of new Set([...inc.maps.map((p) => p.input), ...Object.keys(inc.reads)])) {
+      const maps = inc.maps.filter((p) => p.input === input && p.kind !== 'select');
+      const condition = inc.reads[input] ?? (maps.length ? maps.map((p) => neededRows(p, affected)).join(' OR ') : null);
+      if (!condition) continue; // mapped by queries only: read whole
+      const source = model.rawInputs.includes(input) ? table('main', input) : table(to, input);
+      await scratch.make(input, `SELECT * FROM ${source} WHERE ${condition}`, 'VIEW');
+      hidden.push(input);
+    }
+    const inAffected = isIn(key, affected);
+    const nullKey = key.map((k) => `(${k}) IS NULL`).join(' OR ');
+    const fresh = await scratch.make(`new_${name}`, `SELECT *, hash(model) AS _h FROM (\n${model.sql}\n) AS model WHERE ${inAffected} OR ${nullKey}`);
+    for (const h of hidden) await scratch.drop(h, 'VIEW');
+    await scratch.drop('affected', 'VIEW');
+    if ((await count(conn, `${fresh} WHERE ${nullKey}`)) > 0) {
+      await scratch.drop(`new_${name}`);
+      await scratch.drop(`affected_${name}`);
+      return null;
+    }
+    // the old rows of the affected partitions, hashed (and whole, when the models downstream need them)
+    const keep = readBy.has(name);
+    const old = await scratch.make(`old_${name}`, `SELECT rowid AS _rowid, hash(t) AS _h${keep ? ', t.*' : ''} FROM ${table(from, name)} AS t WHERE ${inAffected}`);
+    const diff = await compare(name, fresh, old, keep);
+    const gone = `SELECT _rowid FROM ${old} WHERE _h IN (SELECT _h FROM ${diff})`;
+    if (inPlace) await exec(conn, `DELETE FROM ${table(to, name)} WHERE rowid IN (${gone})`);
+    else await exec(conn, `CREATE TABLE ${table(to, name)} AS SELECT * FROM ${table(from, name)} WHERE rowid NOT IN (${gone})`);
+    await exec(conn, `INSERT INTO ${table(to, name)} SELECT * EXCLUDE (_h) FROM ${fresh} WHERE _h IN (SELECT _h FROM ${diff})`);
+    const rowsWritten = await count(conn, `${fresh} WHERE _h IN (SELECT _h FROM ${diff})`);
+    for (const t of [`old_${name}`, `diff_${name}`, `affected_${name}`]) await scratch.drop(t);
+    scratch.keep(fresh);
+    return { partitions, rowsWritten, key, rebuilt: `(SELECT * EXCLUDE (_h) FROM ${fresh})` };
+  }
+}
+
+/** Drops what updateModels kept for the data tests. */
+export async function dropScratch(conn: DuckDBConnection, runs: ModelUpdate[]): Promise<void> {
+  for (const r of runs) {
+    if (r.rebuilt) await exec(conn, `DROP TABLE IF EXISTS temp.${ident(`new_${r.name}`)}`);
+    if (r.changes) await exec(conn, `DROP TABLE IF EXISTS ${r.changes}`);
+  }
+}
+
+/** Temporary tables and views of one update, dropped when done. */
+class Scratch {
+  private readonly made = new Map<string, 'TABLE' | 'VIEW'>();
+  constructor(private readonly conn: DuckDBConnection) {}
+
+  async make(name: string, sql: string, kind: 'TABLE' | 'VIEW' = 'TABLE'): Promise<string> {
+    await exec(this.conn, `CREATE OR REPLACE TEMP ${kind} ${ident(name)} AS ${sql}`);
+    this.made.set(name, kind);
+    return `temp.${ident(name)}`;
+  }
+
+  async drop(name: string, kind: 'TABLE' | 'VIEW' = 'TABLE'): Promise<void> {
+    await exec(this.conn, `DROP ${kind} IF EXISTS temp.${ident(name)}`);
+    this.made.delete(name);
+  }
+
+  /** Leaves a table (by its relation `temp."name"`) to the caller: dropAll passes it over. */
+  keep(relation: string): void {
+    this.made.delete(relation.replace(/^temp\."(.*)"$/, '$1').replaceAll('""', '"'));
+  }
+
+  async dropAll(): Promise<void> {
+    for (const [name, kind] of [...this.made].reverse()) await this.drop(name, kind).catch(() => {});
+  }
+}
+
+/** Columns of the table of affected partitions: key, or key1, key2, … */
+const keyColumns = (key: string[]) => (key.length === 1 ? ['key'] : key.map((_, i) => `key${i + 1}`));
+
+/** Condition: the partition named by `exprs` is in the table `affected`. */
+function isIn(exprs: string[], affected: string): string {
+  return `(${exprs.map((e) => `(${e})`).join(', ')}) IN (SELECT ${keyColumns(exprs).join(', ')} FROM ${affected})`;
+}
+
+/** SELECT of the partitions an input's changed rows (`rows`) put in play. */
+function partitionsOf(map: PartitionMap, rows: string, parts: number): string {
+  switch (map.kind) {
+    case 'key':
+      return `SELECT ${map.exprs.map((e) => `(${e})`).join(', ')} FROM ${rows}`;
+    case 'range': {
+      const lo = `coalesce((${map.lo})::DATE, (${map.hi})::DATE)`;
+      const hi = `coalesce((${map.hi})::DATE, (${map.lo})::DATE)`;
+      return `SELECT unnest(generate_series(least(${lo}, ${hi}), greatest(${lo}, ${hi}), INTERVAL 1 DAY))::DATE${map.rest.map((e) => `, (${e})`).join('')} FROM ${rows}`;
+    }
+    case 'select':
+      return `SELECT ${Array.from({ length: parts }, (_, i) => `#${i + 1}`).join(', ')} FROM (${map.sql}) AS touched`;
+  }
+}
+
+/**
+ * Condition on an input's rows: those a partition in `affected` needs (a superset is fine). A key written as a
+ * prefix and a column ('acd:' || contact_id) is compared on the column itself, which lets DuckDB skip the row
+ * groups outside the affected ids (new contacts, sessions and tickets sit together at the end of a table).
+ */
+function neededRows(map: PartitionMap, affected: string): string {
+  switch (map.kind) {
+    case 'key': {
+      const prefixed = map.exprs.length === 1 ? /^'([^']*)'\s*\|\|\s*(\w+)$/.exec(map.exprs[0]!) : null;
+      if (prefixed) {
+        const [, prefix, column] = prefixed as unknown as [string, string, string];
+        return `${column} IN (SELECT substr(key, ${prefix.length + 1}) FROM ${affected} WHERE starts_with(key, '${prefix}'))`;
+      }
+      return isIn(map.exprs, affected);
+    }
+    case 'range': {
+      // rows whose days overlap the affected days (and, with more key parts, whose other parts are affected)
+      const day = map.rest.length ? 'key1' : 'key';
+      const days = `greatest((${map.lo})::DATE, (${map.hi})::DATE) >= (SELECT min(${day}) FROM ${affected}) AND least((${map.lo})::DATE, (${map.hi})::DATE) <= (SELECT max(${day}) FROM ${affected})`;
+      const others = map.rest.length ? ` AND (${map.rest.map((e) => `(${e})`).join(', ')}) IN (SELECT ${map.rest.map((_, i) => `key${i + 2}`).join(', ')} FROM ${affected})` : '';
+      return `(${days}${others})`;
+    }
+    case 'select':
+      return 'true';
+  }
+}
