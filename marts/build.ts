@@ -191,7 +191,7 @@ async function inPlaceBuild(ctx: BuildContext, schema: string, newIngests: Recor
   await exec(conn, 'BEGIN TRANSACTION');
   try {
     await exec(conn, `SET search_path = '${schema},main'`);
-    const updates = await updateModels(conn, { catalog, from: schema, to: schema, models: project.models, newIngests, whole: partitionKeyFailures(ctx), log: (u, m) => runs.push(logged(log, m, u)) });
+    const updates = await updateModels(conn, { ...updateOptions(ctx), catalog, from: schema, to: schema, newIngests, log: (u, m) => runs.push(logged(log, m, u)) });
     await exec(conn, `DROP TABLE ${ident(schema)}.mart_catalog`);
     await writeCatalog(conn, schema, project.models);
     const { tests, testSeconds } = await testBuild(conn, project.models, project.singularTests, log, testScope(ctx, updates));
@@ -220,7 +220,7 @@ async function copyBuild(ctx: BuildContext, previous: string, newIngests: Record
   const runs: ModelRun[] = [];
   try {
     const seeds = await prepareSchema(conn, schema, config, log, ctx.seedsDir);
-    const updates = await updateModels(conn, { catalog, from: previous, to: schema, models: project.models, newIngests, whole: partitionKeyFailures(ctx), log: (u, m) => runs.push(logged(log, m, u)) });
+    const updates = await updateModels(conn, { ...updateOptions(ctx), catalog, from: previous, to: schema, newIngests, log: (u, m) => runs.push(logged(log, m, u)) });
     await writeCatalog(conn, schema, project.models);
     const { tests, testSeconds } = await testBuild(conn, project.models, project.singularTests, log, testScope(ctx, updates));
     await dropScratch(conn, updates);
@@ -257,6 +257,15 @@ function modelLine(model: Model, run: ModelRun, incremental = false): string {
   if (run.mode === 'unchanged') return `${head}  unchanged`;
   if (run.mode === 'partitions') return `${head}  ${fmtRows(run.partitions ?? 0)} partitions rebuilt, ${fmtRows(run.rowsWritten)} rows written`;
   return `${head}  rebuilt whole${run.note ? ` (${run.note})` : ''}`;
+}
+
+/** What an incremental build needs of the project: models, those to rebuild whole, columns the tests need. */
+function updateOptions(ctx: BuildContext): { models: Model[]; whole: Set<string>; keepColumns: Map<string, string[]> } {
+  const keepColumns = new Map<string, string[]>();
+  for (const t of ctx.project.models.flatMap((m) => m.tests)) {
+    if (t.target) keepColumns.set(t.target.model, [...(keepColumns.get(t.target.model) ?? []), t.target.column]);
+  }
+  return { models: ctx.project.models, whole: partitionKeyFailures(ctx), keepColumns };
 }
 
 /** Models whose partition_key test failed in the last build: they hold rows no partition names. */

@@ -8,11 +8,15 @@
  *   1. affected = the partitions of the inputs' changed rows (the key, range and select lines of its header);
  *   2. its SQL runs over its inputs cut down to the rows those partitions need (temporary views hide the
  *      full tables), and the rows of the affected partitions are kept;
- *   3. new and old rows of those partitions are compared by a 64-bit hash of each whole row: only rows that
- *      differ are deleted and inserted, and they are the model's changed rows (`_side` +1 new, −1 old).
+ *   3. the old rows of those partitions give way to the new ones. When the models downstream read every column,
+ *      old and new rows are compared by a 64-bit hash of the whole row and only rows that differ are deleted
+ *      and inserted; otherwise the partitions are replaced (old rows found by a narrow scan, deleted by row id)
+ *      and only the columns read downstream are kept of the old rows;
+ *   4. the new rows (`_side` +1) and old rows (−1) that may differ are the model's changed rows.
  *
- * A model sees an input as changed only in the columns it reads (from DuckDB's plan of its SQL): a touchpoint
- * whose next contact changed does not make the node flow of its day rebuild.
+ * A model sees an input as changed only in the columns it reads (from DuckDB's plan of its SQL): versions of a
+ * row that agree on those cancel out, so a touchpoint whose next contact changed does not make the node flow of
+ * its day rebuild.
  *
  * Tables are written in place (`from` = `to`, inside the caller's transaction) or into a new schema that copies
  * the untouched rows (`from` ≠ `to`); the caller publishes either atomically.
@@ -53,6 +57,8 @@ export interface UpdateOptions {
   newIngests: Record<string, number[]>;
   /** Models to rebuild whole even if they have partitions (their partition_key test failed last time). */
   whole?: Set<string>;
+  /** Per model, columns to keep of its changed rows whatever the models downstream read (relationships tests). */
+  keepColumns?: Map<string, string[]>;
   log?: (run: ModelUpdate, model: Model) => void;
 }
 
@@ -79,6 +85,9 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
   const changed = new Map<string, string>();
   /** Model → relation of its changed rows, also when there are none (for the data tests). */
   const compared = new Map<string, string>();
+  /** Changed rows that may hold an old and a new version of a row that agree (partitions replaced, not compared). */
+  const uncompared = new Set<string>();
+  const plans = new Map<string, Map<string, Set<string> | null>>();
   const scratch = new Scratch(conn);
   const readBy = new Set(models.flatMap((m) => m.dependsOn));
   const runs: ModelUpdate[] = [];
@@ -149,7 +158,10 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
    * a table read whole or without a readable plan maps to null.
    */
   async function columnsRead(model: Model): Promise<Map<string, Set<string> | null>> {
+    const known = plans.get(model.name);
+    if (known) return known;
     const out = new Map<string, Set<string> | null>();
+    plans.set(model.name, out);
     const rows = await queryRows<{ explain_value: string }>(conn, `EXPLAIN (FORMAT JSON) ${model.sql}`);
     const walk = (node: { name?: string; extra_info?: Record<string, unknown>; children?: unknown[] }) => {
       const info = node.extra_info;
@@ -172,9 +184,27 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
       const plan = JSON.parse(rows[0]!.explain_value) as unknown[];
       for (const p of plan) walk(p as Parameters<typeof walk>[0]);
     } catch {
-      return new Map();
+      out.clear();
     }
     return out;
+  }
+
+  /** Words of a model's header lines about one input: the columns they may use. */
+  function headerWords(model: Model, input: string): Set<string> {
+    const inc = model.incremental;
+    const text = [...(inc?.maps.filter((p) => p.input === input) ?? []).map((p) => JSON.stringify(p)), inc?.reads[input] ?? ''].join(' ');
+    return new Set(text.match(/\w+/g) ?? []);
+  }
+
+  /** Columns of a model the models downstream read (and the data tests need); null when one reads them all. */
+  async function neededColumns(name: string): Promise<Set<string> | null> {
+    const needed = new Set(opts.keepColumns?.get(name) ?? []);
+    for (const consumer of models.filter((m) => m.dependsOn.includes(name))) {
+      const read = (await columnsRead(consumer)).get(name);
+      if (!read) return null;
+      for (const c of [...read, ...headerWords(consumer, name)]) needed.add(c);
+    }
+    return needed;
   }
 
   /**
@@ -183,12 +213,10 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
    */
   async function changesSeenBy(model: Model, input: string, read: Set<string> | null | undefined): Promise<string | null> {
     const all = changed.get(input)!;
-    const columns = (await queryRows<{ c: string }>(conn, `SELECT column_name AS c FROM (DESCRIBE ${table(to, input)})`)).map((r) => r.c);
-    if (!read) return `(SELECT * EXCLUDE (_side) FROM ${all})`;
-    const header = [...(model.incremental?.maps.filter((p) => p.input === input) ?? []).map((p) => JSON.stringify(p)), model.incremental?.reads[input] ?? ''].join(' ');
-    const words = new Set(header.match(/\w+/g) ?? []);
-    const cols = columns.filter((c) => read.has(c) || words.has(c));
-    if (cols.length === columns.length) return `(SELECT * EXCLUDE (_side) FROM ${all})`;
+    const columns = (await queryRows<{ c: string }>(conn, `SELECT column_name AS c FROM (DESCRIBE ${all})`)).map((r) => r.c).filter((c) => c !== '_side');
+    const words = headerWords(model, input);
+    const cols = read ? columns.filter((c) => read.has(c) || words.has(c)) : columns;
+    if (cols.length === columns.length && !uncompared.has(input)) return `(SELECT * EXCLUDE (_side) FROM ${all})`;
     if (cols.length === 0) return (await count(conn, `(SELECT sum(_side) AS s FROM ${all}) WHERE s <> 0`)) > 0 ? `(SELECT * EXCLUDE (_side) FROM ${all})` : null;
     // projected rows compared by hash: versions that agree on these columns cancel out
     const projected = `SELECT ${cols.map(ident).join(', ')}, _side, hash(${cols.map(ident).join(', ')}) AS _p FROM ${all}`;
@@ -262,15 +290,35 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
       await scratch.drop(`affected_${name}`);
       return null;
     }
-    // the old rows of the affected partitions, hashed (and whole, when the models downstream need them)
     const keep = readBy.has(name);
-    const old = await scratch.make(`old_${name}`, `SELECT rowid AS _rowid, hash(t) AS _h${keep ? ', t.*' : ''} FROM ${table(from, name)} AS t WHERE ${inAffected}`);
-    const diff = await compare(name, fresh, old, keep);
-    const gone = `SELECT _rowid FROM ${old} WHERE _h IN (SELECT _h FROM ${diff})`;
-    if (inPlace) await exec(conn, `DELETE FROM ${table(to, name)} WHERE rowid IN (${gone})`);
-    else await exec(conn, `CREATE TABLE ${table(to, name)} AS SELECT * FROM ${table(from, name)} WHERE rowid NOT IN (${gone})`);
-    await exec(conn, `INSERT INTO ${table(to, name)} SELECT * EXCLUDE (_h) FROM ${fresh} WHERE _h IN (SELECT _h FROM ${diff})`);
-    const rowsWritten = await count(conn, `${fresh} WHERE _h IN (SELECT _h FROM ${diff})`);
+    const needed = await neededColumns(name);
+    const all = (await queryRows<{ c: string }>(conn, `SELECT column_name AS c FROM (DESCRIBE ${table(from, name)})`)).map((r) => r.c);
+    const kept = needed ? all.filter((c) => needed.has(c)) : all;
+    let rowsWritten: number;
+    if (kept.length < all.length && (kept.length > 0 || !keep)) {
+      // replace the partitions: the old rows by a narrow scan, and only the columns read downstream
+      const list = kept.map(ident).join(', ');
+      const old = await scratch.make(`old_${name}`, `SELECT rowid AS _rowid${kept.length ? `, ${list}` : ''} FROM ${table(from, name)} WHERE ${inAffected}`);
+      if (inPlace) await exec(conn, `DELETE FROM ${table(to, name)} WHERE rowid IN (SELECT _rowid FROM ${old})`);
+      else await exec(conn, `CREATE TABLE ${table(to, name)} AS SELECT * FROM ${table(from, name)} WHERE rowid NOT IN (SELECT _rowid FROM ${old})`);
+      await exec(conn, `INSERT INTO ${table(to, name)} SELECT * EXCLUDE (_h) FROM ${fresh}`);
+      if (keep) {
+        const rel = await scratch.make(`changed_${name}`, `SELECT ${list}, 1 AS _side FROM ${fresh} UNION ALL SELECT ${list}, -1 FROM ${old}`);
+        compared.set(name, rel);
+        uncompared.add(name);
+        if ((await count(conn, rel)) > 0) changed.set(name, rel);
+      }
+      rowsWritten = await count(conn, fresh);
+    } else {
+      // compare: the old rows hashed, and whole when the models downstream read every column
+      const old = await scratch.make(`old_${name}`, `SELECT rowid AS _rowid, hash(t) AS _h${keep ? ', t.*' : ''} FROM ${table(from, name)} AS t WHERE ${inAffected}`);
+      const diff = await compare(name, fresh, old, keep);
+      const gone = `SELECT _rowid FROM ${old} WHERE _h IN (SELECT _h FROM ${diff})`;
+      if (inPlace) await exec(conn, `DELETE FROM ${table(to, name)} WHERE rowid IN (${gone})`);
+      else await exec(conn, `CREATE TABLE ${table(to, name)} AS SELECT * FROM ${table(from, name)} WHERE rowid NOT IN (${gone})`);
+      await exec(conn, `INSERT INTO ${table(to, name)} SELECT * EXCLUDE (_h) FROM ${fresh} WHERE _h IN (SELECT _h FROM ${diff})`);
+      rowsWritten = await count(conn, `${fresh} WHERE _h IN (SELECT _h FROM ${diff})`);
+    }
     for (const t of [`old_${name}`, `diff_${name}`, `affected_${name}`]) await scratch.drop(t);
     scratch.keep(fresh);
     return { partitions, rowsWritten, key, rebuilt: `(SELECT * EXCLUDE (_h) FROM ${fresh})` };

@@ -507,7 +507,7 @@ async function validateAndLoad(
     }
   } finally {
     await dropStage(conn);
-    await exec(conn, 'DROP TABLE IF EXISTS temp.checked; DROP TABLE IF EXISTS temp.dups; DROP TABLE IF EXISTS temp.dup_candidates; DROP TABLE IF EXISTS temp.dup_positions; DROP TABLE IF EXISTS temp.raw_lines; DROP TABLE IF EXISTS temp.line_offsets; DROP TABLE IF EXISTS temp.line_buckets; DROP TABLE IF EXISTS temp.reject_lines');
+    await exec(conn, 'DROP TABLE IF EXISTS temp.checked; DROP TABLE IF EXISTS temp.dups; DROP TABLE IF EXISTS temp.dup_candidates; DROP TABLE IF EXISTS temp.dup_positions; DROP TABLE IF EXISTS temp.raw_lines; DROP TABLE IF EXISTS temp.line_offsets; DROP TABLE IF EXISTS temp.line_buckets; DROP TABLE IF EXISTS temp.reject_lines; DROP TABLE IF EXISTS temp.csv_rejects; DROP TABLE IF EXISTS temp.csv_scans');
   }
 }
 

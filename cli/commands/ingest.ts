@@ -27,7 +27,7 @@ options:
   --config FILE        JSON configuration (default: $CCMART_CONFIG or built-in defaults)
 
 exit code: 0 when every file was read (rows may still be rejected), 1 when a file could not be read,
-2 for a bad flag or a missing file.`;
+2 for a bad flag, a missing file, or a pseudonym key that is missing or not the database's.`;
 
 const command: Command = {
   name: 'ingest',
