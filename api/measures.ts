@@ -3,7 +3,7 @@
  * or agents is Σ numerator ÷ Σ denominator, never an average of rates. The formulas are the ones of
  * core/kpis.ts, which the SQL marts use too.
  */
-import { kpiValue } from '../core/kpis.ts';
+import { isKpiName, kpiInputs, kpiRatio, kpiValue } from '../core/kpis.ts';
 
 export type Sums<K extends string> = Record<K, number>;
 
@@ -119,47 +119,38 @@ export const dailyMeasureNames = [
 export type QueueMeasures = Record<(typeof queueMeasureNames)[number], number | null>;
 export type DailyMeasures = Record<(typeof dailyMeasureNames)[number], number | null>;
 
+/** The measures /api/kpis can answer (its `measures` parameter picks some). */
+export const kpisMeasureNames = [...queueMeasureNames, ...dailyMeasureNames] as const;
+export type KpisMeasureName = (typeof kpisMeasureNames)[number];
+
+/**
+ * The sum columns the named measures are computed from: a count is its own sum, a rate reads its KPI's inputs;
+ * backlog is a stock, read apart.
+ */
+export function sumsFor(names: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const n of names) {
+    if (n === 'backlog') continue;
+    for (const c of isKpiName(n) ? kpiInputs(kpiRatio(n)) : [n]) out.add(c);
+  }
+  return [...out];
+}
+
+/** The named measures from summed rows: counts as summed, rates by their KPI definition; `backlog` given apart. */
+export function measureValues<N extends string>(names: readonly N[], sums: object, backlog: number | null = null): Record<N, number | null> {
+  const s = sums as Record<string, number>;
+  const out = {} as Record<N, number | null>;
+  for (const n of names) out[n] = n === 'backlog' ? backlog : isKpiName(n) ? kpiValue(n, s) : s[n]!;
+  return out;
+}
+
 export function queueMeasures(s: QueueSums): QueueMeasures {
-  return {
-    offered: s.offered,
-    answered: s.answered,
-    abandoned: s.abandoned,
-    short_abandons: s.short_abandons,
-    answered_within_threshold: s.answered_within_threshold,
-    service_level: kpiValue('service_level', s),
-    asa_seconds: kpiValue('asa_seconds', s),
-    avg_time_to_abandon_seconds: kpiValue('avg_time_to_abandon_seconds', s),
-    abandon_rate: kpiValue('abandon_rate', s),
-    answer_rate: kpiValue('answer_rate', s),
-    handled: s.handled,
-    aht_seconds: kpiValue('aht_seconds', s),
-    transfer_rate: kpiValue('transfer_rate', s),
-    occupancy: kpiValue('occupancy', s),
-    utilization: kpiValue('utilization', s),
-    shrinkage: kpiValue('shrinkage', s),
-    csat_responses: s.csat_responses,
-    csat_top2_rate: kpiValue('csat_top2_rate', s),
-    csat_mean: kpiValue('csat_mean', s),
-  };
+  return measureValues(queueMeasureNames, s);
 }
 
 /** `backlog` is a stock (tickets open at the end of the period), not a sum: the caller measures it at the period's end. */
 export function dailyMeasures(s: DailySums, backlog: number): DailyMeasures {
-  return {
-    touchpoints: s.touchpoints,
-    inbound_touchpoints: s.inbound_touchpoints,
-    self_service_rate: kpiValue('self_service_rate', s),
-    journeys: s.journeys,
-    fcr_rate: kpiValue('fcr_rate', s),
-    bot_sessions: s.bot_sessions,
-    bot_containment_rate: kpiValue('bot_containment_rate', s),
-    bot_escalation_rate: kpiValue('bot_escalation_rate', s),
-    bot_fallback_rate: kpiValue('bot_fallback_rate', s),
-    tickets_created: s.tickets_created,
-    ticket_sla_rate: kpiValue('ticket_sla_rate', s),
-    reopen_rate: kpiValue('reopen_rate', s),
-    backlog,
-  };
+  return measureValues(dailyMeasureNames, s, backlog);
 }
 
 /** Agent figures in the shape of the queue measures; what kpi_agent_daily cannot tell is null. */

@@ -10,7 +10,8 @@ import type { ErrorBody } from './errors.ts';
 
 /** The parameter an issue is about, and a message that names it. */
 export function describeIssue(issue: z.core.$ZodIssue, where: 'query' | 'body'): ErrorBody {
-  let parameter = issue.path.map(String).join('.');
+  // a query parameter is named by itself, not by the item of its list that failed (queue.3)
+  let parameter = (where === 'query' ? issue.path.slice(0, 1) : issue.path).map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     parameter = [parameter, issue.keys[0]].filter(Boolean).join('.');
     return { error: `${parameter}: unknown ${where === 'query' ? 'query parameter' : 'field'}`, parameter };

@@ -50,6 +50,10 @@ export function kpiRatio(name: KpiName): KpiRatio {
   return byName.get(name)!;
 }
 
+export function isKpiName(name: string): name is KpiName {
+  return byName.has(name);
+}
+
 /** Measures a KPI reads, in the order of its macro's parameters (numerator's first). */
 export function kpiInputs(k: KpiRatio): string[] {
   return [...new Set([...Object.keys(k.numerator), ...Object.keys(k.denominator)])];

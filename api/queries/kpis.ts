@@ -11,8 +11,12 @@ import { col, whereKpi, type KpiFilter, type PeriodFilter } from './filters.ts';
 
 export type IntervalSumRow = { period: string; queue_id?: string; sl_low: number | null; sl_high: number | null } & QueueSums;
 
-/** Queue sums per interval (and queue) of kpi_interval. */
-export async function sumIntervals(db: MartDb, opts: { filter: KpiFilter; byQueue: boolean }): Promise<{ rows: IntervalSumRow[]; totals: QueueSums; slThreshold: number | null }> {
+/** Queue sums per interval (and queue) of kpi_interval: every one, or only `columns`. */
+export async function sumIntervals(
+  db: MartDb,
+  opts: { filter: KpiFilter; byQueue: boolean; columns?: readonly (typeof queueSumColumns)[number][] },
+): Promise<{ rows: IntervalSumRow[]; totals: QueueSums; slThreshold: number | null }> {
+  const columns = opts.columns ?? queueSumColumns;
   const start = col('kpi_interval', 'interval_start');
   const queue = col('kpi_interval', 'queue_id');
   const t = col('kpi_interval', 'sl_threshold_seconds');
@@ -20,7 +24,7 @@ export async function sumIntervals(db: MartDb, opts: { filter: KpiFilter; byQueu
   let q = db.selectFrom('kpi_interval').select([
     sql<string>`${start}`.as('period'),
     ...(opts.byQueue ? [queue.as('queue_id')] : []),
-    ...queueSumColumns.map((c) => sql<number>`cast(sum(${col('kpi_interval', c)}) as double)`.as(c)),
+    ...columns.map((c) => sql<number>`cast(sum(${col('kpi_interval', c)}) as double)`.as(c)),
     sql<number | null>`min(${t}) filter (${withCalls})`.as('sl_low'),
     sql<number | null>`max(${t}) filter (${withCalls})`.as('sl_high'),
   ]);
@@ -28,7 +32,7 @@ export async function sumIntervals(db: MartDb, opts: { filter: KpiFilter; byQueu
   q = q.groupBy(start).orderBy(start);
   if (opts.byQueue) q = q.groupBy(queue).orderBy(queue);
   const rows = (await q.execute()) as unknown as IntervalSumRow[];
-  return { rows, totals: addUp(rows, queueSumColumns), slThreshold: sharedThreshold(rows) };
+  return { rows, totals: addUp(rows, columns) as QueueSums, slThreshold: sharedThreshold(rows) };
 }
 
 export type AgentSumRow = { period: string; agent_id?: string } & AgentSums;

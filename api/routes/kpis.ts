@@ -3,16 +3,26 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { badParameter } from '../errors.ts';
-import { agentQueueMeasures, dailyMeasures, dailySumColumns, emptyDailyMeasures, queueMeasures, queueSumColumns } from '../measures.ts';
+import { agentQueueMeasures, dailyMeasureNames, dailySumColumns, emptyDailyMeasures, kpisMeasureNames, measureValues, queueMeasureNames, queueSumColumns, sumsFor, type KpisMeasureName } from '../measures.ts';
 import { fromNotAfterTo, idList, period } from '../params.ts';
 import { defineRoute } from '../route.ts';
-import { dailyMeasuresShape, queueMeasuresShape } from '../schemas.ts';
+import { numbers } from '../schemas.ts';
 import { sumDaily } from '../queries/daily.ts';
 import { lastIntervalDay, sumAgentDays, sumIntervals } from '../queries/kpis.ts';
 import { validQuery } from '../validate.ts';
 
 /** Interval figures are read at most this many days at a time (the last 7 days with data by default). */
 export const MAX_INTERVAL_DAYS = 92;
+
+const measureList = z
+  .union([z.string(), z.array(z.string())], { error: 'expected one or more measure names' })
+  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== ''))
+  .pipe(z.array(z.enum(kpisMeasureNames, { error: `expected measure names among ${kpisMeasureNames.join(', ')}` })).min(1, { error: 'expected at least one measure name' }))
+  .meta({
+    description:
+      'Only these measures in rows and totals (repeat the parameter or separate names with commas); by default all of them. ' +
+      'A dashboard card asks for what it draws: a smaller answer, and only the sums it needs are read.',
+  });
 
 const query = z
   .strictObject({
@@ -22,6 +32,7 @@ const query = z
     channel: idList('channel').optional(),
     agent: idList('agent').optional(),
     by: z.enum(['none', 'queue', 'channel', 'agent'], { error: 'expected none, queue, channel or agent' }).default('none').describe('One row per period and queue, channel or agent.'),
+    measures: measureList.optional(),
   })
   .superRefine((v, ctx) => {
     fromNotAfterTo(v, ctx);
@@ -35,19 +46,23 @@ const query = z
     } else if (v.grain === 'interval') {
       if (v.channel?.length) issue('channel', 'interval figures (kpi_interval) are per queue: no channel filter with grain=interval');
       if (v.by === 'channel') issue('by', 'interval figures (kpi_interval) are per queue: use by=none or by=queue with grain=interval');
+      const daily = v.measures?.filter((m) => (dailyMeasureNames as readonly string[]).includes(m));
+      if (daily?.length) issue('measures', `interval figures (kpi_interval) have no ${daily.join(', ')}`);
     }
   });
+
+// every measure is absent when `measures` leaves it out; the daily ones are absent for grain=interval
+const measuresShape = numbers(kpisMeasureNames, true);
 
 const row = z.strictObject({
   period: z.string().describe("'YYYY-MM-DD' (first day of the week or month), or 'YYYY-MM-DD HH:MM:SS' for grain=interval."),
   queue_id: z.string().optional(),
   channel: z.string().optional(),
   agent_id: z.string().optional(),
-  ...queueMeasuresShape,
-  ...dailyMeasuresShape,
+  ...measuresShape,
 });
 
-const totals = z.strictObject({ ...queueMeasuresShape, ...dailyMeasuresShape });
+const totals = z.strictObject(measuresShape);
 
 export const kpisDoc = defineRoute({
   method: 'get',
@@ -79,19 +94,27 @@ export function kpisRouter(deps: Deps) {
     const q = c.req.valid('query');
     const { db } = deps;
     const perAgent = (q.agent?.length ?? 0) > 0 || q.by === 'agent';
+    // the measures answered, in the order of the contract
+    const asked = q.measures && new Set<string>(q.measures);
+    const only = <N extends KpisMeasureName>(names: readonly N[]) => (asked ? names.filter((n) => asked.has(n)) : names);
 
     if (perAgent) {
       const filter = { from: q.from, to: q.to, agents: q.agent };
       const grain = q.grain === 'interval' ? 'day' : q.grain;
       const { rows, totals } = await sumAgentDays(db, { filter, grain, byAgent: q.by === 'agent' });
+      const names = only(kpisMeasureNames);
+      const measures = (s: Parameters<typeof agentQueueMeasures>[0]) => {
+        const all: Record<string, number | null> = { ...agentQueueMeasures(s), ...emptyDailyMeasures() };
+        return asked ? Object.fromEntries(names.map((n) => [n, all[n]!])) : all;
+      };
       return c.json({
         grain: q.grain,
         by: q.by,
         sl_threshold_seconds: null,
         from: q.from ?? null,
         to: q.to ?? null,
-        rows: rows.map((r) => ({ period: r.period, ...(r.agent_id !== undefined && { agent_id: r.agent_id }), ...agentQueueMeasures(r), ...emptyDailyMeasures() })),
-        totals: { ...agentQueueMeasures(totals), ...emptyDailyMeasures() },
+        rows: rows.map((r) => ({ period: r.period, ...(r.agent_id !== undefined && { agent_id: r.agent_id }), ...measures(r) })),
+        totals: measures(totals),
       });
     }
 
@@ -106,22 +129,27 @@ export function kpisRouter(deps: Deps) {
         throw badParameter('from', `grain=interval covers at most ${MAX_INTERVAL_DAYS} days (${from} to ${to} is longer)`);
       }
       const filter = { from, to, queues: q.queue };
-      const { rows, totals, slThreshold } = await sumIntervals(db, { filter, byQueue: q.by === 'queue' });
+      const names = only(queueMeasureNames);
+      const columns = asked ? queueSumColumns.filter((c) => sumsFor(names).includes(c)) : queueSumColumns;
+      const { rows, totals, slThreshold } = await sumIntervals(db, { filter, byQueue: q.by === 'queue', columns });
       return c.json({
         grain: q.grain,
         by: q.by,
         sl_threshold_seconds: slThreshold,
         from: from ?? null,
         to: to ?? null,
-        rows: rows.map((r) => ({ period: r.period, ...(r.queue_id !== undefined && { queue_id: r.queue_id }), ...queueMeasures(r) })),
-        totals: queueMeasures(totals),
+        rows: rows.map((r) => ({ period: r.period, ...(r.queue_id !== undefined && { queue_id: r.queue_id }), ...measureValues(names, r) })),
+        totals: measureValues(names, totals),
       });
     }
 
     const filter = { from: q.from, to: q.to, queues: q.queue, channels: q.channel };
     const keys = q.by === 'queue' ? (['queue_id'] as const) : q.by === 'channel' ? (['channel'] as const) : ([] as const);
-    const columns = [...queueSumColumns, ...dailySumColumns];
-    const { rows, totals, slThreshold } = await sumDaily(deps, { filter, grain: q.grain, keys: [...keys], columns, backlog: true });
+    const names = only(kpisMeasureNames);
+    const needed = sumsFor(names);
+    const columns = [...queueSumColumns, ...dailySumColumns].filter((c) => !asked || needed.includes(c));
+    const backlog = names.includes('backlog');
+    const { rows, totals, slThreshold } = await sumDaily(deps, { filter, grain: q.grain, keys: [...keys], columns, backlog });
     return c.json({
       grain: q.grain,
       by: q.by,
@@ -132,10 +160,9 @@ export function kpisRouter(deps: Deps) {
         period: r.period!,
         ...(r.queue_id !== undefined && { queue_id: r.queue_id }),
         ...(r.channel !== undefined && { channel: r.channel }),
-        ...queueMeasures(r),
-        ...dailyMeasures(r, r.backlog),
+        ...measureValues(names, r, r.backlog),
       })),
-      totals: { ...queueMeasures(totals), ...dailyMeasures(totals, totals.backlog) },
+      totals: measureValues(names, totals, totals.backlog),
     });
   });
 }

@@ -127,7 +127,7 @@ async function load() {
   // Actual volume: the part of the period with interval figures, at most MAX_INTERVAL_DAYS.
   const actualTo = range && filters.period.to > range.to ? range.to : filters.period.to;
   const actualFrom = [filters.period.from, addDays(actualTo, -(MAX_INTERVAL_DAYS - 1))].sort().at(-1);
-  const actual = range && actualFrom <= actualTo ? getJSON(`/api/kpis?${query({ from: actualFrom, to: actualTo, queue: filters.queues, grain: 'interval' })}`) : Promise.resolve({ rows: [] });
+  const actual = range && actualFrom <= actualTo ? getJSON(`/api/kpis?${query({ from: actualFrom, to: actualTo, queue: filters.queues, grain: 'interval', measures: ['offered'] })}`) : Promise.resolve({ rows: [] });
   const forecast = getJSON(`/api/forecast?${query(base)}`);
   const staffing = getJSON(`/api/staffing?${query(base)}`);
   const baselineRun = whatIf({});

@@ -169,6 +169,40 @@ describe('GET /api/kpis', () => {
     expectRowsClose(body.rows, expected, ['period', 'answered', 'aht_seconds']);
   });
 
+  it('measures= answers only the measures asked, with the values of the whole answer', async () => {
+    for (const path of ['/api/kpis?grain=day&by=queue', '/api/kpis?grain=week&by=channel', '/api/kpis?grain=interval&by=queue&from=2026-03-02&to=2026-03-04', '/api/kpis?by=agent']) {
+      const whole = await api.get(path);
+      const asked = ['offered', 'service_level', 'aht_seconds', ...(path.includes('interval') ? [] : ['fcr_rate', 'backlog'])];
+      const { status, body } = await api.get(`${path}&measures=${asked.join(',')}`);
+      expect(status, path).toBe(200);
+      expectDocumented('get', '/api/kpis', body);
+      expect(body.rows.length, path).toBe(whole.body.rows.length);
+      expect(body.rows.length, path).toBeGreaterThan(1);
+      const keys = ['period', ...(path.includes('by=queue') ? ['queue_id'] : path.includes('by=channel') ? ['channel'] : ['agent_id'])];
+      // in the order of the contract, not of the request
+      const inOrder = Object.keys(whole.body.totals).filter((k) => asked.includes(k));
+      expect(Object.keys(body.totals), path).toEqual(inOrder);
+      for (const [i, r] of body.rows.entries()) {
+        expect(Object.keys(r), path).toEqual([...keys, ...inOrder]);
+        for (const k of [...keys, ...inOrder]) expect(r[k], `${path} row ${i} ${k}`).toBe(whole.body.rows[i][k]);
+      }
+      for (const k of inOrder) expect(body.totals[k], `${path} totals ${k}`).toBe(whole.body.totals[k]);
+      expect(body.sl_threshold_seconds).toBe(whole.body.sl_threshold_seconds);
+    }
+    // repeated parameters work as commas do
+    const repeated = await api.get('/api/kpis?grain=day&measures=offered&measures=service_level');
+    expect(Object.keys(repeated.body.totals)).toEqual(['offered', 'service_level']);
+  });
+
+  it('measures= refuses unknown names and daily measures at grain=interval, naming the parameter', async () => {
+    for (const path of ['/api/kpis?measures=offered,nope', '/api/kpis?measures=', '/api/kpis?grain=interval&measures=offered,fcr_rate']) {
+      const { status, body } = await api.get(path);
+      expect(status, path).toBe(400);
+      expect(body.parameter, path).toBe('measures');
+    }
+    expect((await api.get('/api/kpis?grain=interval&measures=offered,fcr_rate')).body.error).toContain('fcr_rate');
+  });
+
   it('a filter without data answers 200 with no rows and empty totals', async () => {
     const { status, body } = await api.get('/api/kpis?from=2030-01-01&to=2030-01-31&by=queue');
     expect(status).toBe(200);
