@@ -175,7 +175,8 @@ export function createApp(opts: AppOptions): ApiApp {
   app.use('/api/*', maskForViewers({ masker: new Masker(), publicNames: queueIds }));
   // Health and the refresh state stay live; chart specs depend on Accept-Language.
   const live = new Set(['/api/health', '/api/refresh']);
-  if (cacheBytes > 0) app.use('/api/*', answerCache(answers, (path) => !live.has(path) && !path.startsWith('/api/spec'), generation));
+  // A what-if is a pure function of its body and the build: planners and dashboards repeat the same ones.
+  if (cacheBytes > 0) app.use('/api/*', answerCache(answers, (path) => !live.has(path) && !path.startsWith('/api/spec'), generation, new Set(['/api/whatif'])));
 
   app.route('/api/health', healthRouter(deps));
   app.route('/api/meta', metaRouter(deps));

@@ -96,17 +96,26 @@ export function newAnswerCache(maxBytes: number): AnswerCache {
   return new LruCache<CachedAnswer>(maxBytes);
 }
 
-/** Serves repeated GETs of JSON answers from memory; only complete 200 answers are kept. */
-export function answerCache(cache: AnswerCache, cacheable: (path: string) => boolean, scope: Scope = () => ''): MiddlewareHandler {
+/**
+ * Serves repeated requests from memory: GETs the predicate accepts, and POSTs to the paths in `postPaths`
+ * (endpoints whose answer depends only on the JSON body and the build, such as a what-if), keyed by the body as
+ * sent. Only complete 200 JSON answers are kept.
+ */
+export function answerCache(cache: AnswerCache, cacheable: (path: string) => boolean, scope: Scope = () => '', postPaths: ReadonlySet<string> = new Set()): MiddlewareHandler {
   return async (c, next) => {
-    if (c.req.method !== 'GET' || !cacheable(c.req.path)) return next();
-    const key = `${scope()}|${c.req.url.slice(c.req.url.indexOf('/', 8))}`;
+    const method = c.req.method;
+    const post = method === 'POST' && postPaths.has(c.req.path);
+    if (!post && (method !== 'GET' || !cacheable(c.req.path))) return next();
+    // the body stays readable for the handler: Hono keeps the text it read
+    const body = post ? await c.req.text().catch(() => null) : '';
+    if (body === null) return next();
+    const key = `${scope()}|${method}|${c.req.url.slice(c.req.url.indexOf('/', 8))}${post ? `|${c.req.header('content-type') ?? ''}|${body}` : ''}`;
     const hit = cache.get(key);
     if (hit) return new Response(hit.body, { status: 200, headers: [...hit.headers, ['x-ccmart-cache', 'hit']] });
     await next();
     const res = c.res;
     if (res.status !== 200 || !(res.headers.get('content-type') ?? '').startsWith('application/json')) return;
-    const body = new Uint8Array(await res.clone().arrayBuffer());
-    cache.set(key, { body, headers: [...res.headers.entries()] }, body.byteLength);
+    const answer = new Uint8Array(await res.clone().arrayBuffer());
+    cache.set(key, { body: answer, headers: [...res.headers.entries()] }, answer.byteLength + key.length);
   };
 }

@@ -8,7 +8,9 @@
 // process of its own, as `ccmart ingest` and `ccmart build` do (so each peak RSS is its own). Before each build
 // the database file is read once, so both builds start with it in the page cache whatever ran before (the full
 // build's process takes most of the memory and leaves little of the file cached). The database with the first D
-// days ingested is kept as raw.duckdb, so a second run starts from it instead of ingesting again.
+// days ingested is kept as raw.duckdb, so a second run starts from it instead of ingesting again. --keep-full
+// keeps a copy of the database after the full build as full.duckdb, to try incremental builds on again and again
+// (`--child ingest:tail` then `--child incremental` on a copy of it).
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     dir: { type: 'string' },
     strategy: { type: 'string', default: 'in-place' },
     'memory-limit': { type: 'string' },
+    'keep-full': { type: 'boolean' },
     // internal: a child process that ingests a part of the logs or runs a build, and prints its result
     child: { type: 'string' },
     db: { type: 'string' },
@@ -165,6 +168,7 @@ if (existsSync(rawCopy)) {
 await readThrough(dbPath);
 const { result: full, peakRss: fullRss, cpuSeconds: fullCpu } = step<{ result: BuildResult }>('full');
 check(full, 'full build');
+if (values['keep-full']) copyFileSync(dbPath, join(dir, 'full.duckdb'));
 const fullRows = full.models.reduce((a, m) => a + m.rows, 0);
 const tail = step<{ seconds: number }>('ingest:tail');
 console.log(`ingest of ${lastDay}: ${tail.seconds.toFixed(1)} s`);

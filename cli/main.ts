@@ -48,6 +48,12 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`ccmart ${name}: ${err.message}`);
       return err.exitCode;
     }
+    // the machine, not the program: too little memory or disk, a file that cannot be read or written
+    const resource = err instanceof Error && /^(Out of Memory|IO) Error: /.exec(err.message);
+    if (resource) {
+      console.error(`ccmart ${name}: ${err.message.split('\n')[0]} (try a larger --memory-limit, or free memory or disk space)`);
+      return 1;
+    }
     console.error(`ccmart ${name}: unexpected error`);
     console.error(err);
     return 1;

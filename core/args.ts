@@ -26,3 +26,10 @@ export function requiredNumberFlag(value: string | undefined, flag: string): num
   if (n === undefined) throw new UserError(`--${flag} is required`);
   return n;
 }
+
+/** A DuckDB memory size flag (3GB, 500MB, 1.5GiB…), or a UserError naming the flag. */
+export function memorySizeFlag(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value)) throw new UserError(`--${flag}: expected a size such as 3GB or 500MB, got "${value}"`);
+  return value;
+}

@@ -32,6 +32,8 @@ export interface RefreshOptions {
   config: Config;
   /** Forecast, staff and schedule after the build, as `ccmart demo` does. */
   plan?: boolean;
+  /** DuckDB memory limit of the ingest and build (e.g. 8GB); DuckDB's default when absent. */
+  memoryLimit?: string | undefined;
   log?: (message: string) => void;
 }
 
@@ -143,6 +145,7 @@ export async function refreshDatabase(opts: RefreshOptions): Promise<RefreshResu
     let build: string;
     const files: FileResult[] = [];
     try {
+      if (opts.memoryLimit) await db.conn.run(`SET memory_limit = '${opts.memoryLimit.replace(/'/g, '')}'`);
       for (const [i, input] of opts.inputs.entries()) {
         if (i > 0) holdIfAsked('ingest', log); // between two files: the copy holds part of the new data
         log(`ingest ${input.path}`);

@@ -22,7 +22,7 @@
  * the untouched rows (`from` ≠ `to`); the caller publishes either atomically.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { exec, ident, queryOne, queryRows } from '../core/db.ts';
+import { exec as execSql, ident, queryOne as queryOneSql, queryRows as queryRowsSql } from '../core/db.ts';
 import type { Model, PartitionMap } from './project.ts';
 
 export interface ModelUpdate {
@@ -70,6 +70,19 @@ export class ModelUpdateError extends Error {
     super(`model ${model} failed: ${duckdbError}`);
   }
 }
+
+/** CCMART_BUILD_TRACE=1 prints each statement of an incremental build with its time (on stderr). */
+const tracing = process.env.CCMART_BUILD_TRACE === '1';
+async function traced<T>(sql: string, run: () => Promise<T>): Promise<T> {
+  if (!tracing) return run();
+  const t = performance.now();
+  const out = await run();
+  console.error(`${((performance.now() - t) / 1000).toFixed(3).padStart(8)} s  ${sql.replace(/\s+/g, ' ').slice(0, 220)}`);
+  return out;
+}
+const exec = (conn: DuckDBConnection, sql: string) => traced(sql, () => execSql(conn, sql));
+const queryOne = <T>(conn: DuckDBConnection, sql: string) => traced(sql, () => queryOneSql<T>(conn, sql));
+const queryRows = <T>(conn: DuckDBConnection, sql: string) => traced(sql, () => queryRowsSql<T>(conn, sql));
 
 const count = async (conn: DuckDBConnection, sql: string) => (await queryOne<{ n: number }>(conn, `SELECT count(*) AS n FROM ${sql}`))!.n;
 

@@ -285,6 +285,8 @@ function meetsTargets(state: ErlangAState, targets: ErlangATargets): boolean {
 export function requiredAgentsErlangA(
   traffic: { erlangs: number; ahtSeconds: number; patienceSeconds: number },
   targets: ErlangATargets = {},
+  /** The Erlang C answer for the same traffic and targets, when the caller has it already. */
+  erlangCAgents?: number,
 ): number {
   const { erlangs, ahtSeconds, patienceSeconds } = traffic;
   checkErlangs(erlangs);
@@ -305,7 +307,7 @@ export function requiredAgentsErlangA(
   const blocking = erlangBTable(erlangs, lowest);
   const meets = (agents: number) => meetsTargets(new ErlangAState({ agents, erlangs, ahtSeconds, patienceSeconds }, blocking(agents)), targets);
   const limit = erlangs + 100 * Math.sqrt(erlangs) + 1000;
-  const guess = Math.max(lowest, requiredAgents(erlangs, ahtSeconds, erlangCTargets(targets)));
+  const guess = Math.max(lowest, erlangCAgents ?? requiredAgents(erlangs, ahtSeconds, erlangCTargets(targets)));
 
   let failing = lowest - 1; // every N ≤ failing misses a target (proven or tried)
   let meeting: number;

@@ -115,7 +115,7 @@ export function staffRequest(request: StaffIntervalRequest): StaffIntervalResult
     };
   }
 
-  const agents = requiredAgentsErlangA({ erlangs, ahtSeconds, patienceSeconds }, targets);
+  const agents = requiredAgentsErlangA({ erlangs, ahtSeconds, patienceSeconds }, targets, agentsErlangC);
   const m =
     agents === 0
       ? erlangAMetrics({ agents: 1, erlangs: 0, ahtSeconds, patienceSeconds }, { serviceLevelSeconds: seconds })

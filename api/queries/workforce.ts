@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { MartDb } from '../db/marts.ts';
 import { available } from '../schemas.ts';
-import { col, whereKpi, type KpiFilter, type PeriodFilter } from './filters.ts';
+import { asDate, col, whereKpi, type KpiFilter, type PeriodFilter } from './filters.ts';
 
 /**
  * The answer of an endpoint reading one of these tables per queue and interval (forecastRows, staffingRows):
@@ -120,8 +120,8 @@ export async function queuePolicies(db: MartDb, queues: string[] | undefined, hi
     .selectFrom('dim_queue as q')
     .leftJoin('kpi_interval', (j) => {
       let on = j.onRef('kpi_interval.queue_id', '=', 'q.queue_id');
-      if (history.from) on = on.on('kpi_interval.date', '>=', sql<string>`cast(${history.from} as date)`);
-      if (history.to) on = on.on('kpi_interval.date', '<=', sql<string>`cast(${history.to} as date)`);
+      if (history.from) on = on.on('kpi_interval.date', '>=', asDate(history.from));
+      if (history.to) on = on.on('kpi_interval.date', '<=', asDate(history.to));
       return on;
     })
     .select([

@@ -1,9 +1,9 @@
 import type { Command } from '../command.ts';
-import { parseFlags } from '../../core/args.ts';
+import { memorySizeFlag, parseFlags } from '../../core/args.ts';
 import { UserError } from '../../core/errors.ts';
 import { loadConfig } from '../../core/config.ts';
 
-const usage = `usage: ccmart build --db FILE [--config FILE] [--full] [--strategy in-place|copy]
+const usage = `usage: ccmart build --db FILE [--config FILE] [--full] [--strategy in-place|copy] [--memory-limit SIZE]
 
 Builds the marts and KPI tables from the raw tables (staging → intermediate → marts → kpi), runs the data
 tests, and publishes the build atomically as views in the main schema. Prints whether the build is full or
@@ -20,6 +20,8 @@ options:
   --full               rebuild everything, even when an incremental build is safe
   --strategy NAME      how an incremental build publishes: in-place (default) updates the published tables
                        in one transaction; copy writes a new schema with the untouched rows copied over
+  --memory-limit SIZE  DuckDB memory limit for the build, e.g. 8GB (default: DuckDB's, 80 % of RAM); what
+                       does not fit spills to FILE.tmp
 
 exit code: 0 when every model built and every data test passed; 1 otherwise. A failing model stops the
 build and leaves the previous build published.`;
@@ -31,17 +33,19 @@ const command: Command = {
   async run(argv) {
     const { values } = parseFlags(
       argv,
-      { db: { type: 'string' }, config: { type: 'string' }, full: { type: 'boolean' }, strategy: { type: 'string', default: 'in-place' } },
+      { db: { type: 'string' }, config: { type: 'string' }, full: { type: 'boolean' }, strategy: { type: 'string', default: 'in-place' }, 'memory-limit': { type: 'string' } },
       usage,
     );
     if (!values.db) throw new UserError(`--db is required\n\n${usage}`);
     const strategy = values.strategy;
     if (strategy !== 'in-place' && strategy !== 'copy') throw new UserError(`--strategy: expected in-place or copy, got "${strategy}"`);
+    const memoryLimit = memorySizeFlag(values['memory-limit'], 'memory-limit');
     const config = loadConfig(values.config);
     const { openDatabase } = await import('../../core/db.ts');
     const { buildMarts } = await import('../../marts/build.ts');
     const db = await openDatabase(values.db);
     try {
+      if (memoryLimit) await db.conn.run(`SET memory_limit = '${memoryLimit}'`);
       console.log(`building marts in ${values.db} (T = ${config.slThresholdSeconds} s, W = ${config.journeyWindowDays} d, ${config.intervalMinutes}-min intervals, ${config.timezone})`);
       const result = await buildMarts(db.conn, config, (m) => console.log(m), undefined, { full: values.full, strategy });
       if (result.failedModel) return 1;

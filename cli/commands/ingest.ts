@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { parseFlags } from '../../core/args.ts';
+import { memorySizeFlag, parseFlags } from '../../core/args.ts';
 import { UserError } from '../../core/errors.ts';
 import { loadConfig } from '../../core/config.ts';
 import { sources, type Source } from '../../pipelines/contracts.ts';
@@ -58,8 +58,7 @@ const command: Command = {
     if (values.encoding && !encodings.includes(values.encoding.toLowerCase() as Encoding)) throw new UserError(`--encoding: expected utf-8 or gb18030, got "${values.encoding}"`);
     const delimiter = values.delimiter === '\\t' || values.delimiter === 'tab' ? '\t' : values.delimiter;
     if (delimiter !== undefined && delimiter.length !== 1) throw new UserError(`--delimiter: expected one character, got "${values.delimiter}"`);
-    const memoryLimit = values['memory-limit'];
-    if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) throw new UserError(`--memory-limit: expected a size such as 3GB or 500MB, got "${memoryLimit}"`);
+    const memoryLimit = memorySizeFlag(values['memory-limit'], 'memory-limit')!;
     const formatOptions: Record<string, string> = {};
     for (const o of values.option ?? []) {
       const eq = o.indexOf('=');

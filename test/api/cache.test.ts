@@ -1,4 +1,4 @@
-/** The answer cache: repeated GETs are served from memory with the same bytes; errors, health and POSTs never are. */
+/** The answer cache: repeated GETs and what-ifs are served from memory with the same bytes; errors, health and SQL never are. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type ApiApp } from '../../api/app.ts';
 import { LruCache, Memo } from '../../api/cache.ts';
@@ -34,15 +34,38 @@ describe('answer cache', () => {
     expect(other.headers.get('x-ccmart-cache')).toBeNull();
   });
 
-  it('never keeps errors, health checks or POST answers', async () => {
+  it('never keeps errors, health checks or analysts\' SQL', async () => {
     for (let i = 0; i < 2; i++) {
       const bad = await cached.request('/api/kpis?grain=year');
       expect(bad.status).toBe(400);
       expect(bad.headers.get('x-ccmart-cache')).toBeNull();
       expect((await cached.request('/api/health')).headers.get('x-ccmart-cache')).toBeNull();
-      const post = await cached.request('/api/whatif', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-      expect(post.headers.get('x-ccmart-cache')).toBeNull();
+      const badWhatIf = await cached.request('/api/whatif', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sl_target": 2}' });
+      expect(badWhatIf.status).toBe(400);
+      expect(badWhatIf.headers.get('x-ccmart-cache')).toBeNull();
+      const sql = await cached.request('/api/sql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sql": "SELECT 1 AS x"}' });
+      expect(sql.status).toBe(200);
+      expect(sql.headers.get('x-ccmart-cache')).toBeNull();
     }
+  });
+
+  it('keeps a what-if answer per body: the same body again is a hit, another body is computed', async () => {
+    const post = (body: object) => cached.request('/api/whatif', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const first = await post({ source: 'history', sl_target: 0.85 });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-ccmart-cache')).toBeNull();
+    const again = await post({ source: 'history', sl_target: 0.85 });
+    expect(again.headers.get('x-ccmart-cache')).toBe('hit');
+    const firstBody = (await first.json()) as { rows: { agents: number }[] };
+    expect(await again.json()).toEqual(firstBody);
+    const other = await post({ source: 'history', sl_target: 0.95 });
+    expect(other.headers.get('x-ccmart-cache')).toBeNull();
+    // a higher target needs at least as many agents in every interval: the answer is not the cached one
+    const more = (await other.json()) as { rows: { agents: number }[] };
+    expect(more.rows.reduce((a, r) => a + r.agents, 0)).toBeGreaterThan(firstBody.rows.reduce((a, r) => a + r.agents, 0));
+    // the uncached server computes the same answer
+    const computed = await uncached.request('/api/whatif', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: 'history', sl_target: 0.85 }) });
+    expect(await computed.json()).toEqual(firstBody);
   });
 
   it('is off with cacheMegabytes 0, with the same answers', async () => {
