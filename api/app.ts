@@ -135,6 +135,7 @@ export function createApp(opts: AppOptions): ApiApp {
     onSwitch: () => {
       answers.clear();
       deps.memo.clear();
+      deps.held.clear();
     },
     logError: (err) => logError(err, opts.dbPath),
   });
@@ -145,6 +146,7 @@ export function createApp(opts: AppOptions): ApiApp {
       return marts.live.generation().analyst;
     },
     memo: new Memo(cacheBytes > 0, generation),
+    held: new Memo(true, generation),
   };
   const refresher = opts.refresh ? new Refresher(opts.dbPath, opts.refresh, () => marts.live.checkNow()) : undefined;
   const openapi = openApiDocument(routeDocs, {
@@ -217,6 +219,7 @@ export function createApp(opts: AppOptions): ApiApp {
       refresher?.stop();
       answers.clear();
       deps.memo.clear();
+      deps.held.clear();
       await marts.close();
     },
   });

@@ -8,8 +8,10 @@ import { tableExists } from './queries/meta.ts';
 export interface Deps {
   db: MartDb;
   analyst: AnalystSql;
-  /** Results that cannot change while the database is open (it is read-only). */
+  /** Results that cannot change while the database is open (it is read-only); off with the answer cache. */
   memo: Memo;
+  /** What the server holds of each build whatever the cache size: kpi_daily in memory (queries/daily.ts). */
+  held: Memo;
 }
 
 /** Whether a table of a later feature is in the database (asked once). */

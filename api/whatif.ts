@@ -96,6 +96,8 @@ const fieldOf: Record<string, string> = {
 export function whatIf(demand: DemandRow[], assumptions: Map<string, QueueAssumptions>, changes: WhatIfChanges): { rows: WhatIfRow[]; totals: WhatIfTotals } {
   const inputs: StaffIntervalInput[] = [];
   const shaped: { d: DemandRow; calls: number; aht: number; a: QueueAssumptions }[] = [];
+  // one targets object per queue: staffIntervals checks a queue's targets once
+  const targetsOf = new Map<QueueAssumptions, StaffIntervalInput['targets']>();
   for (const d of demand) {
     const a = assumptions.get(d.queue_id);
     if (!a) continue;
@@ -109,13 +111,13 @@ export function whatIf(demand: DemandRow[], assumptions: Map<string, QueueAssump
       calls,
       ahtSeconds: aht > 0 ? aht : 1,
       intervalSeconds: d.interval_minutes * 60,
-      targets: {
+      targets: targetsOf.get(a) ?? targetsOf.set(a, {
         serviceLevel: a.sl_target,
         serviceLevelSeconds: a.sl_seconds,
         asaSeconds: changes.asa_seconds,
         maxOccupancy: changes.max_occupancy,
         maxAbandonRate: a.max_abandon ?? undefined,
-      },
+      }).get(a),
       shrinkage: a.shrinkage,
       patienceSeconds: a.patience_seconds ?? undefined,
     });

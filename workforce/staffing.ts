@@ -142,7 +142,22 @@ export function staffInterval(input: StaffIntervalInput): StaffIntervalResult {
   return staffRequest(StaffIntervalInputSchema.parse(input));
 }
 
-/** Staffs many intervals (a week of a queue, a what-if grid), one result per input in the same order. */
+/**
+ * Staffs many intervals (a week of a queue, a what-if grid), one result per input in the same order. Inputs
+ * mostly share their targets, shrinkage and patience (a queue's week): the schema checks them once per run
+ * of inputs sharing them (the same targets object) and the interval's own numbers are checked here; an input failing a check goes through the schema,
+ * which throws the error naming its field.
+ */
 export function staffIntervals(inputs: readonly StaffIntervalInput[]): StaffIntervalResult[] {
-  return inputs.map(staffInterval);
+  // the set of the previous input, when this one has the same (callers share one targets object per queue)
+  let last: { input: StaffIntervalInput; policy: StaffIntervalRequest } | undefined;
+  return inputs.map((input) => {
+    const same = last && last.input.targets === input.targets && last.input.shrinkage === input.shrinkage && last.input.patienceSeconds === input.patienceSeconds;
+    if (!same) last = { input, policy: StaffIntervalInputSchema.parse({ ...input, calls: 0, ahtSeconds: 1, intervalSeconds: 1 }) };
+    const policy = last!.policy;
+    const { calls, ahtSeconds, intervalSeconds = 1800 } = input;
+    const fine =
+      calls >= 0 && ahtSeconds > 0 && intervalSeconds > 0 && Number.isFinite(calls + ahtSeconds + intervalSeconds) && (calls * ahtSeconds) / intervalSeconds <= MAX_ERLANGS;
+    return fine ? staffRequest({ ...policy, calls, ahtSeconds, intervalSeconds }) : staffInterval(input);
+  });
 }

@@ -111,4 +111,25 @@ describe('staffInterval', () => {
     const inputs: StaffIntervalInput[] = [textbook, { calls: 3, ahtSeconds: 600 }, { calls: 250, ahtSeconds: 420, patienceSeconds: 90 }];
     expect(staffIntervals(inputs)).toEqual(inputs.map((i) => staffInterval(i)));
   });
+
+  it('staffIntervals checks each interval as staffInterval does, the shared targets once', () => {
+    // a week of one queue: one targets object shared by the intervals, each with its own numbers
+    const targets = { serviceLevel: 0.8, serviceLevelSeconds: 20 };
+    const week: StaffIntervalInput[] = Array.from({ length: 48 }, (_, i) => ({
+      calls: (i % 12) * 17,
+      ahtSeconds: 240 + i,
+      intervalSeconds: 1800,
+      targets,
+      shrinkage: 0.3,
+      patienceSeconds: i < 24 ? 120 : undefined,
+    }));
+    expect(staffIntervals(week)).toEqual(week.map((i) => staffInterval(i)));
+    // a bad interval among good ones names its own field, as one-by-one staffing does
+    const bad = (change: Partial<StaffIntervalInput>) => [...week.slice(0, 5), { ...week[5]!, ...change }, ...week.slice(6)];
+    expect(issuePath(() => staffIntervals(bad({ calls: -1 })))).toBe('calls');
+    expect(issuePath(() => staffIntervals(bad({ ahtSeconds: 0 })))).toBe('ahtSeconds');
+    expect(issuePath(() => staffIntervals(bad({ intervalSeconds: Number.NaN })))).toBe('intervalSeconds');
+    expect(issuePath(() => staffIntervals(bad({ calls: 1e12 })))).toBe('calls'); // beyond the supported traffic
+    expect(issuePath(() => staffIntervals(bad({ targets: { serviceLevel: 1.5 } })))).toBe('targets.serviceLevel');
+  });
 });
