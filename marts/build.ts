@@ -15,7 +15,7 @@ import { loadSeeds, seedFiles } from '../pipelines/seeds.ts';
 import { loadProject, type DataTest, type Model } from './project.ts';
 import { kpiMacrosSql } from '../core/kpis.ts';
 import { ensureHistory, lastBuild, planBuild, projectFingerprint, rawIngests, type BuildPlan, type Fingerprint, type RawIngests } from './fingerprint.ts';
-import { ModelUpdateError, dropScratch, updateModels, type ModelUpdate } from './incremental.ts';
+import { ModelUpdateError, dropScratch, tracePhase, updateModels, type ModelUpdate } from './incremental.ts';
 import { failedTests, runTests, type ModelChange, type TestRun, type TestScope } from './datatests.ts';
 
 export type { TestRun } from './datatests.ts';
@@ -95,7 +95,9 @@ export async function buildMarts(
   await ensureSchema(conn);
   await ensureHistory(conn);
   const fingerprint = await projectFingerprint(conn, project, config, seedsDir);
+  tracePhase('fingerprint', t0);
   const ingests = await rawIngests(conn);
+  tracePhase('rows per ingest of the raw tables', t0);
   const last = await lastBuild(conn);
   const tables = ['ccmart_config', 'mart_catalog', ...seedFiles(seedsDir).map((f) => f.table), ...project.models.map((m) => m.name)];
   const schemaIntact = !!last && (await hasTables(conn, last.schema, tables));
@@ -191,14 +193,20 @@ async function inPlaceBuild(ctx: BuildContext, schema: string, newIngests: Recor
   await exec(conn, 'BEGIN TRANSACTION');
   try {
     await exec(conn, `SET search_path = '${schema},main'`);
+    tracePhase('plan', ctx.t0);
     const updates = await updateModels(conn, { ...updateOptions(ctx), catalog, from: schema, to: schema, newIngests, log: (u, m) => runs.push(logged(log, m, u)) });
+    tracePhase('models', ctx.t0);
     await exec(conn, `DROP TABLE ${ident(schema)}.mart_catalog`);
     await writeCatalog(conn, schema, project.models);
+    tracePhase('catalog', ctx.t0);
     const { tests, testSeconds } = await testBuild(conn, project.models, project.singularTests, log, testScope(ctx, updates));
+    tracePhase('data tests', ctx.t0);
     await dropScratch(conn, updates);
     const result: BuildResult = { schema, kind: 'incremental', reason: ctx.plan.reason, models: runs, tests, seconds: seconds(ctx.t0), testSeconds };
     await recordBuild(conn, result, ctx);
+    tracePhase('build_history', ctx.t0);
     await exec(conn, 'COMMIT');
+    tracePhase('commit', ctx.t0);
     // the commit writes the changes to the file: part of the build's time (build_history has it without)
     result.seconds = seconds(ctx.t0);
     return result;

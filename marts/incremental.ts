@@ -73,6 +73,11 @@ export class ModelUpdateError extends Error {
 
 /** CCMART_BUILD_TRACE=1 prints each statement of an incremental build with its time (on stderr). */
 const tracing = process.env.CCMART_BUILD_TRACE === '1';
+
+/** With CCMART_BUILD_TRACE=1: the time since `t0` at a step of the build (on stderr). */
+export function tracePhase(what: string, t0: number): void {
+  if (tracing) console.error(`${((performance.now() - t0) / 1000).toFixed(3).padStart(8)} s  [since start] ${what}`);
+}
 async function traced<T>(sql: string, run: () => Promise<T>): Promise<T> {
   if (!tracing) return run();
   const t = performance.now();

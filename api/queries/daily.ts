@@ -38,7 +38,9 @@ export function addUp<C extends string>(rows: readonly Record<C, number>[], colu
 }
 
 /** kpi_daily's additive columns the endpoints sum, held in memory per build (dailyTable). */
-const heldColumns = [...new Set([...queueSumColumns, ...dailySumColumns])] as DailyColumn[];
+const heldColumns = [...new Set([...queueSumColumns, ...dailySumColumns])];
+/** A column sumDaily can sum. */
+export type HeldColumn = (typeof heldColumns)[number];
 
 /**
  * kpi_daily in memory, one typed array per column: the table is small (one row per day, queue and channel:
@@ -132,7 +134,7 @@ interface Group {
   high: number;
 }
 
-export async function sumDaily<C extends DailyColumn>(
+export async function sumDaily<C extends HeldColumn>(
   deps: Pick<Deps, 'db' | 'held'>,
   opts: { filter: KpiFilter; grain: CalendarGrain | null; keys: DailyKey[]; columns: readonly C[]; backlog?: boolean },
 ): Promise<DailySums<C>> {
