@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { seededRandom as random } from '../workforce/forecast/synthetic.ts';
 
 interface Histogram {
   average: number;
@@ -103,18 +104,6 @@ function report(name: string, r: AutocannonResult): boolean {
       `max ${String(r.latency.max).padStart(5)} ms   ${(r.throughput.average / 1e6).toFixed(1).padStart(5)} MB/s   non-2xx ${r.non2xx}, errors ${r.errors}   ${ok ? 'within' : 'OVER'} target`,
   );
   return ok && r.non2xx === 0 && r.errors === 0;
-}
-
-/** A seeded random number generator (mulberry32), so the varied requests are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Mode = 'repeated' | 'varied' | 'uncached';

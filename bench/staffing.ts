@@ -3,23 +3,12 @@
 import { requiredAgents, trafficIntensity } from '../workforce/erlang.ts';
 import { requiredAgentsErlangA } from '../workforce/erlangA.ts';
 import { staffIntervals, type StaffIntervalInput } from '../workforce/staffing.ts';
+import { seededRandom as random } from '../workforce/forecast/synthetic.ts';
 
 const QUEUES = 50;
 const INTERVALS_PER_WEEK = 7 * 48;
 const INTERVAL_SECONDS = 1800;
 const PASSES = 5;
-
-/** Seeded uniform generator (mulberry32) so every run staffs the same week. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A week of forecast intervals per queue: an intraday double peak, quieter weekends, a queue-sized volume. */
 function week(): Array<{ calls: number; ahtSeconds: number; patienceSeconds: number }> {

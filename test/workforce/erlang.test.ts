@@ -11,6 +11,7 @@ import {
   trafficIntensity,
   type StaffingTargets,
 } from '../../workforce/erlang.ts';
+import { seededRandom as random } from '../../workforce/forecast/synthetic.ts';
 
 /** a / b for BigInts as a double, keeping about 20 significant digits. */
 function bigRatio(num: bigint, den: bigint): number {
@@ -42,18 +43,6 @@ function plainErlangB(agents: number, erlangs: number): number {
   let b = 1;
   for (let n = 1; n <= agents; n++) b = (erlangs * b) / (n + erlangs * b);
   return b;
-}
-
-/** Seeded uniform generator (mulberry32) so simulations are repeatable. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('published Erlang C figures', () => {

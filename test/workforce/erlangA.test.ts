@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { erlangCMetrics } from '../../workforce/erlang.ts';
 import { erlangAMetrics, patienceFromData, requiredAgentsErlangA, type ErlangATargets } from '../../workforce/erlangA.ts';
 import { digammaDifference, lnGamma, regularizedGamma } from '../../workforce/staffing/special.ts';
+import { seededRandom as random } from '../../workforce/forecast/synthetic.ts';
 
 /** ln(Σ e^v) without overflow. */
 function logSumExp(values: number[]): number {
@@ -89,18 +90,6 @@ function solveChain(agents: number, erlangs: number, aht: number, patience: numb
     answeredWait += queueStates[i]! * m;
   }
   return { pWait, pAbandon, serviceLevel, shortAbandon, asa: answeredWait / (1 - pAbandon), averageWait: meanQueue / lambda };
-}
-
-/** Seeded uniform generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Composite Simpson rule on 20,000 panels: ample for the smooth integrands of the special-function checks. */
