@@ -287,6 +287,11 @@ export function requiredAgentsErlangA(
   targets: ErlangATargets = {},
   /** The Erlang C answer for the same traffic and targets, when the caller has it already. */
   erlangCAgents?: number,
+  /**
+   * Where to start the search instead of the Erlang C answer: a guess of the answer, such as the Erlang C answer
+   * less the difference found for the interval before. The answer does not depend on it, only the search's cost.
+   */
+  start?: number,
 ): number {
   const { erlangs, ahtSeconds, patienceSeconds } = traffic;
   checkErlangs(erlangs);
@@ -307,7 +312,7 @@ export function requiredAgentsErlangA(
   const blocking = erlangBTable(erlangs, lowest);
   const meets = (agents: number) => meetsTargets(new ErlangAState({ agents, erlangs, ahtSeconds, patienceSeconds }, blocking(agents)), targets);
   const limit = erlangs + 100 * Math.sqrt(erlangs) + 1000;
-  const guess = Math.max(lowest, erlangCAgents ?? requiredAgents(erlangs, ahtSeconds, erlangCTargets(targets)));
+  const guess = Math.max(lowest, start !== undefined && Number.isSafeInteger(start) ? start : (erlangCAgents ?? requiredAgents(erlangs, ahtSeconds, erlangCTargets(targets))));
 
   let failing = lowest - 1; // every N ≤ failing misses a target (proven or tried)
   let meeting: number;

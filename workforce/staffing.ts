@@ -89,8 +89,11 @@ export const StaffIntervalResultSchema = z.object({
 });
 export type StaffIntervalResult = z.infer<typeof StaffIntervalResultSchema>;
 
-/** Staffs one validated interval. */
-export function staffRequest(request: StaffIntervalRequest): StaffIntervalResult {
+/**
+ * Staffs one validated interval. `erlangADrop`, the Erlang C answer less the Erlang A one of a similar interval
+ * (the one before, in a series), starts the Erlang A search near its answer; the result does not depend on it.
+ */
+export function staffRequest(request: StaffIntervalRequest, erlangADrop?: number): StaffIntervalResult {
   const { calls, ahtSeconds, intervalSeconds, targets, shrinkage, patienceSeconds } = request;
   const erlangs = trafficIntensity(calls, ahtSeconds, intervalSeconds);
   const seconds = targets.serviceLevelSeconds;
@@ -115,7 +118,7 @@ export function staffRequest(request: StaffIntervalRequest): StaffIntervalResult
     };
   }
 
-  const agents = requiredAgentsErlangA({ erlangs, ahtSeconds, patienceSeconds }, targets, agentsErlangC);
+  const agents = requiredAgentsErlangA({ erlangs, ahtSeconds, patienceSeconds }, targets, agentsErlangC, erlangADrop === undefined ? undefined : agentsErlangC - erlangADrop);
   const m =
     agents === 0
       ? erlangAMetrics({ agents: 1, erlangs: 0, ahtSeconds, patienceSeconds }, { serviceLevelSeconds: seconds })
@@ -151,6 +154,8 @@ export function staffInterval(input: StaffIntervalInput): StaffIntervalResult {
 export function staffIntervals(inputs: readonly StaffIntervalInput[]): StaffIntervalResult[] {
   // the set of the previous input, when this one has the same (callers share one targets object per queue)
   let last: { input: StaffIntervalInput; policy: StaffIntervalRequest } | undefined;
+  // neighbouring intervals of a series need about as many agents fewer under Erlang A than under Erlang C
+  let drop: number | undefined;
   return inputs.map((input) => {
     const same = last && last.input.targets === input.targets && last.input.shrinkage === input.shrinkage && last.input.patienceSeconds === input.patienceSeconds;
     if (!same) last = { input, policy: StaffIntervalInputSchema.parse({ ...input, calls: 0, ahtSeconds: 1, intervalSeconds: 1 }) };
@@ -158,6 +163,9 @@ export function staffIntervals(inputs: readonly StaffIntervalInput[]): StaffInte
     const { calls, ahtSeconds, intervalSeconds = 1800 } = input;
     const fine =
       calls >= 0 && ahtSeconds > 0 && intervalSeconds > 0 && Number.isFinite(calls + ahtSeconds + intervalSeconds) && (calls * ahtSeconds) / intervalSeconds <= MAX_ERLANGS;
-    return fine ? staffRequest({ ...policy, calls, ahtSeconds, intervalSeconds }) : staffInterval(input);
+    if (!fine) return staffInterval(input);
+    const result = staffRequest({ ...policy, calls, ahtSeconds, intervalSeconds }, same ? drop : undefined);
+    if (result.agentsErlangA !== null && result.agentsErlangA > 0) drop = result.agentsErlangC - result.agentsErlangA;
+    return result;
   });
 }

@@ -278,6 +278,16 @@ describe('limits and edge cases', () => {
     expect(erlangAMetrics({ agents: capped - 1, ...q }).pAbandon).toBeGreaterThan(0.001);
   });
 
+  it('the answer does not depend on where the search starts', () => {
+    const rand = random(29);
+    for (let i = 0; i < 60; i++) {
+      const q = { erlangs: 0.5 + rand() * 80, ahtSeconds: 120 + rand() * 480, patienceSeconds: 20 + rand() * 300 };
+      const targets: ErlangATargets = i % 3 === 0 ? { serviceLevel: 0.9, serviceLevelSeconds: 15, maxAbandonRate: 0.03 } : { serviceLevel: 0.5 + rand() * 0.45, serviceLevelSeconds: 20 };
+      const n = requiredAgentsErlangA(q, targets);
+      for (const start of [1, n - 7, n - 1, n, n + 1, n + 40, 100_000]) expect(requiredAgentsErlangA(q, targets, undefined, start), `${JSON.stringify(q)} from ${start}`).toBe(n);
+    }
+  });
+
   it('rejects malformed input', () => {
     expect(() => erlangAMetrics({ agents: 0, erlangs: 3, ahtSeconds: 180, patienceSeconds: 60 })).toThrow(/at least 1 agent/);
     expect(() => erlangAMetrics({ agents: 3, erlangs: 3, ahtSeconds: 180, patienceSeconds: 0 })).toThrow(/patienceSeconds/);
