@@ -135,15 +135,10 @@ async function hasTables(conn: DuckDBConnection, schema: string, tables: string[
 }
 
 /** Every model from scratch into a new schema, published by switching the views. */
-async function fullBuild(ctx: BuildContext): Promise<BuildResult> {
-  const { conn, config, log, project } = ctx;
-  const { models, singularTests } = project;
-  const schema = `build_${Date.now()}`;
-  await exec(conn, `CREATE SCHEMA ${schema}`);
-  const runs: ModelRun[] = [];
-  try {
-    const seeds = await prepareSchema(conn, schema, config, log, ctx.seedsDir);
-    for (const model of models) {
+function fullBuild(ctx: BuildContext): Promise<BuildResult> {
+  const { conn, log } = ctx;
+  return newSchemaBuild(ctx, 'full', async (schema, runs) => {
+    for (const model of ctx.project.models) {
       const t = performance.now();
       try {
         await exec(conn, `CREATE TABLE ${schema}.${ident(model.name)} AS\n${model.sql}`);
@@ -155,16 +150,38 @@ async function fullBuild(ctx: BuildContext): Promise<BuildResult> {
       runs.push(run);
       log(modelLine(model, run));
     }
-    await writeCatalog(conn, schema, models);
-    const { tests, testSeconds } = await testBuild(conn, models, singularTests, log);
-    await publish(conn, schema, [...seeds, 'ccmart_config', 'mart_catalog', ...models.map((m) => m.name)]);
-    const result: BuildResult = { schema, kind: 'full', reason: ctx.plan.reason, models: runs, tests, seconds: seconds(ctx.t0), testSeconds };
+    return undefined;
+  });
+}
+
+/**
+ * Writes a new schema (seeds, the models `writeModels` fills, catalog, data tests) and publishes it by switching
+ * the views; a model that fails, or any other error, drops the schema and leaves the last build published.
+ * `writeModels` returns the incremental updates it made, which scope the data tests, or undefined (full build).
+ */
+async function newSchemaBuild(
+  ctx: BuildContext,
+  kind: BuildResult['kind'],
+  writeModels: (schema: string, runs: ModelRun[]) => Promise<ModelUpdate[] | undefined>,
+): Promise<BuildResult> {
+  const { conn, config, log, project } = ctx;
+  const schema = `build_${Date.now()}`;
+  await exec(conn, `CREATE SCHEMA ${schema}`);
+  const runs: ModelRun[] = [];
+  try {
+    const seeds = await prepareSchema(conn, schema, config, log, ctx.seedsDir);
+    const updates = await writeModels(schema, runs);
+    await writeCatalog(conn, schema, project.models);
+    const { tests, testSeconds } = await testBuild(conn, project.models, project.singularTests, log, updates && testScope(ctx, updates));
+    if (updates) await dropScratch(conn, updates);
+    await publish(conn, schema, [...seeds, 'ccmart_config', 'mart_catalog', ...project.models.map((m) => m.name)]);
+    const result: BuildResult = { schema, kind, reason: ctx.plan.reason, models: runs, tests, seconds: seconds(ctx.t0), testSeconds };
     await recordBuild(conn, result, ctx);
     return result;
   } catch (err) {
     await exec(conn, `SET search_path = 'main'`).catch(() => {});
     await exec(conn, `DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
-    if (err instanceof ModelError) return stopped(ctx, schema, runs, err.model, err.duckdbError);
+    if (err instanceof ModelError || err instanceof ModelUpdateError) return stopped(ctx, schema, runs, err.model, err.duckdbError);
     throw err;
   } finally {
     await exec(conn, `SET search_path = 'main'`).catch(() => {});
@@ -221,29 +238,10 @@ async function inPlaceBuild(ctx: BuildContext, schema: string, newIngests: Recor
 
 /** Writes a new schema: untouched tables and rows copied from the last build, touched partitions rebuilt. */
 async function copyBuild(ctx: BuildContext, previous: string, newIngests: Record<string, number[]>): Promise<BuildResult> {
-  const { conn, config, log, project } = ctx;
-  const catalog = (await queryOne<{ c: string }>(conn, 'SELECT current_database() AS c'))!.c;
-  const schema = `build_${Date.now()}`;
-  await exec(conn, `CREATE SCHEMA ${schema}`);
-  const runs: ModelRun[] = [];
-  try {
-    const seeds = await prepareSchema(conn, schema, config, log, ctx.seedsDir);
-    const updates = await updateModels(conn, { ...updateOptions(ctx), catalog, from: previous, to: schema, newIngests, log: (u, m) => runs.push(logged(log, m, u)) });
-    await writeCatalog(conn, schema, project.models);
-    const { tests, testSeconds } = await testBuild(conn, project.models, project.singularTests, log, testScope(ctx, updates));
-    await dropScratch(conn, updates);
-    await publish(conn, schema, [...seeds, 'ccmart_config', 'mart_catalog', ...project.models.map((m) => m.name)]);
-    const result: BuildResult = { schema, kind: 'incremental', reason: ctx.plan.reason, models: runs, tests, seconds: seconds(ctx.t0), testSeconds };
-    await recordBuild(conn, result, ctx);
-    return result;
-  } catch (err) {
-    await exec(conn, `SET search_path = 'main'`).catch(() => {});
-    await exec(conn, `DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
-    if (err instanceof ModelUpdateError) return stopped(ctx, schema, runs, err.model, err.duckdbError);
-    throw err;
-  } finally {
-    await exec(conn, `SET search_path = 'main'`).catch(() => {});
-  }
+  const catalog = (await queryOne<{ c: string }>(ctx.conn, 'SELECT current_database() AS c'))!.c;
+  return newSchemaBuild(ctx, 'incremental', (schema, runs) =>
+    updateModels(ctx.conn, { ...updateOptions(ctx), catalog, from: previous, to: schema, newIngests, log: (u, m) => runs.push(logged(ctx.log, m, u)) }),
+  );
 }
 
 function stopped(ctx: BuildContext, schema: string, runs: ModelRun[], model: string, error: string): BuildResult {
