@@ -8,7 +8,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { MartDb } from '../db/marts.ts';
 import type { Deps } from '../deps.ts';
 import { dailySumColumns, queueSumColumns } from '../measures.ts';
-import { col, type ColumnOf, type KpiFilter } from './filters.ts';
+import { col, dayNumber, type ColumnOf, type KpiFilter } from './filters.ts';
 
 export type CalendarGrain = 'day' | 'week' | 'month';
 export type DailyKey = 'queue_id' | 'channel';
@@ -62,7 +62,6 @@ export interface DailyTable {
 }
 
 const DAY_MS = 86_400_000;
-const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
 const dayText = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
 
 /** Reads kpi_daily into a DailyTable (once per build: see dailyTable). */
@@ -129,6 +128,8 @@ interface Group {
   period: number | null;
   key: string | undefined;
   sums: Float64Array;
+  /** The day the group's backlog is read on (stockDay). */
+  stockDay: number;
   backlog: number;
   low: number;
   high: number;
@@ -158,9 +159,9 @@ export async function sumDaily<C extends HeldColumn>(
     const key = by ? by[i] : undefined;
     const id = `${period}\u0000${key ?? ''}`;
     let g = groups.get(id);
-    if (!g) groups.set(id, (g = { period, key, sums: new Float64Array(columns.length), backlog: 0, low: Infinity, high: -Infinity }));
+    if (!g) groups.set(id, (g = { period, key, sums: new Float64Array(columns.length), stockDay: stockDay(period), backlog: 0, low: Infinity, high: -Infinity }));
     for (let c = 0; c < values.length; c++) g.sums[c]! += values[c]![i]!;
-    if (opts.backlog && day === stockDay(period)) g.backlog += t.backlog[i]!;
+    if (opts.backlog && day === g.stockDay) g.backlog += t.backlog[i]!;
     const threshold = t.threshold[i]!;
     if (offered[i]! > 0 && !Number.isNaN(threshold)) {
       g.low = Math.min(g.low, threshold);

@@ -26,9 +26,14 @@ export type ColumnOf<T extends TableName> = keyof Database[T] & string;
  * with constants, 3.1 ms with the dates bound); request text never reaches the SQL.
  */
 export function asDate(day: string): RawBuilder<string> {
-  const days = Date.parse(`${day}T00:00:00Z`) / 86_400_000;
+  const days = dayNumber(day);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !Number.isSafeInteger(days)) throw new TypeError(`not a day (YYYY-MM-DD): ${JSON.stringify(day)}`);
   return sql<string>`(DATE '1970-01-01' + ${sql.lit(days)})`;
+}
+
+/** Days since 1970-01-01 of a 'YYYY-MM-DD' day (NaN when it is not one). */
+export function dayNumber(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`) / 86_400_000;
 }
 
 /** A column of table T, qualified by the table name (or the alias the query gives the table). */

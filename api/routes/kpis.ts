@@ -130,7 +130,8 @@ export function kpisRouter(deps: Deps) {
       }
       const filter = { from, to, queues: q.queue };
       const names = only(queueMeasureNames);
-      const columns = asked ? queueSumColumns.filter((c) => sumsFor(names).includes(c)) : queueSumColumns;
+      const needed = sumsFor(names);
+      const columns = asked ? queueSumColumns.filter((c) => needed.includes(c)) : queueSumColumns;
       const { rows, totals, slThreshold } = await sumIntervals(db, { filter, byQueue: q.by === 'queue', columns });
       return c.json({
         grain: q.grain,
