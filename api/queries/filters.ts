@@ -31,6 +31,11 @@ export function asDate(day: string): RawBuilder<string> {
   return sql<string>`(DATE '1970-01-01' + ${sql.lit(days)})`;
 }
 
+/** The day `n` days after `day` (both 'YYYY-MM-DD'; n may be negative). */
+export function plusDays(day: string, n: number): string {
+  return new Date((dayNumber(day) + n) * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** Days since 1970-01-01 of a 'YYYY-MM-DD' day (NaN when it is not one). */
 export function dayNumber(day: string): number {
   return Date.parse(`${day}T00:00:00Z`) / 86_400_000;

@@ -8,6 +8,7 @@ import { fromNotAfterTo, idList, period } from '../params.ts';
 import { defineRoute } from '../route.ts';
 import { numbers } from '../schemas.ts';
 import { sumDaily } from '../queries/daily.ts';
+import { plusDays } from '../queries/filters.ts';
 import { lastIntervalDay, sumAgentDays, sumIntervals } from '../queries/kpis.ts';
 import { validQuery } from '../validate.ts';
 
@@ -86,8 +87,6 @@ export const kpisDoc = defineRoute({
   }),
 });
 
-/** The day `n` days after `day` (both 'YYYY-MM-DD'). */
-const plusDays = (day: string, n: number) => new Date(Date.parse(day) + n * 86_400_000).toISOString().slice(0, 10);
 
 export function kpisRouter(deps: Deps) {
   return new Hono().get('/', validQuery(query), async (c) => {

@@ -7,6 +7,7 @@ import { day, idList } from '../params.ts';
 import { defineRoute } from '../route.ts';
 import { nullableNumber } from '../schemas.ts';
 import { dayRange, forecastDemand, historyDemand, queuePolicies, type DemandRow } from '../queries/workforce.ts';
+import { plusDays } from '../queries/filters.ts';
 import { DEFAULT_SHRINKAGE, DEFAULT_SL_TARGET, queueAssumptions, whatIf } from '../whatif.ts';
 import { validJson } from '../validate.ts';
 
@@ -89,7 +90,6 @@ export const whatifDoc = defineRoute({
   }),
 });
 
-const minusDays = (day: string, n: number) => new Date(Date.parse(day) - n * 86_400_000).toISOString().slice(0, 10);
 
 export function whatifRouter(deps: Deps) {
   return new Hono().post('/', validJson(body), async (c) => {
@@ -112,7 +112,7 @@ export function whatifRouter(deps: Deps) {
       if (!from || !to) {
         const range = await remember('range', {}, () => dayRange(db, 'kpi_interval'));
         to ??= range.to ?? undefined;
-        from ??= to ? minusDays(to, 6) : undefined;
+        from ??= to ? plusDays(to, -6) : undefined;
       }
       const filter = { from, to, queues: b.queue };
       demand = await remember('history', filter, () => historyDemand(db, filter));
