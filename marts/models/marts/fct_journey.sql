@@ -16,28 +16,18 @@
 --   resolving_touchpoint_id: The touchpoint that resolved it (its last).
 --   resolved_at: When the resolving touchpoint ended.
 --   first_contact_resolution: Resolved by its first touchpoint alone (FCR).
---   is_complete: The W-day look-ahead after the last touchpoint lies inside the data (the flags are final).
+--   final_at: End of the W-day look-ahead after the last touchpoint: until the data reaches it, a new touchpoint can still join the journey and change its flags (final when final_at <= int_data_end.touchpoint_last_start). A time rather than a flag, so that the end of the data moving on rewrites no journey.
 -- tests:
 --   unique: journey_id
 --   not_null: journey_id, customer_id, started_at, touchpoints
 -- incremental: customer_id
 --   fct_touchpoint: customer_id
---   int_data_end: select t.customer_id from fct_touchpoint t, ccmart_config c,
---       (select min(touchpoint_last_start) as e0, max(touchpoint_last_start) as e1 from changed) e
---     where t.journey_id is not null
---       and (t.next_started_at is null or t.next_started_at > t.started_at + to_seconds(c.journey_window_days * 86400))
---       and t.started_at + to_seconds(c.journey_window_days * 86400) > e.e0
---       and t.started_at + to_seconds(c.journey_window_days * 86400) <= e.e1
 with touchpoints as (
     select * from fct_touchpoint where journey_id is not null
 ),
 
 cfg as (
     select * from ccmart_config
-),
-
-data_end as (
-    select touchpoint_last_start as last_start from int_data_end
 ),
 
 journeys as (
@@ -50,7 +40,8 @@ journeys as (
         arg_min(channel, journey_seq) as first_channel,
         arg_min(queue_id, journey_seq) as first_queue_id,
         arg_min(agent_id, journey_seq) as first_agent_id,
-        list(channel order by journey_seq) as channel_path,
+        -- in any order: only the sorted distinct channels are kept (ordering the list costs 3-4x the aggregate)
+        list(channel) as channels_seen,
         count(*) as touchpoints,
         arg_max(touchpoint_id, journey_seq) as last_touchpoint_id,
         arg_max(is_resolved, journey_seq) as last_resolved,
@@ -69,11 +60,11 @@ select
     j.first_channel,
     j.first_queue_id,
     j.first_agent_id,
-    list_sort(list_distinct(j.channel_path)) as channels,
+    list_sort(list_distinct(j.channels_seen)) as channels,
     j.touchpoints,
     j.last_resolved as resolved,
     case when j.last_resolved then j.last_touchpoint_id end as resolving_touchpoint_id,
     case when j.last_resolved then j.last_ended_at end as resolved_at,
     j.last_resolved and j.touchpoints = 1 as first_contact_resolution,
-    j.last_started_at + to_seconds(cfg.journey_window_days * 86400) <= d.last_start as is_complete
-from journeys j, cfg, data_end d
+    j.last_started_at + to_seconds(cfg.journey_window_days * 86400) as final_at
+from journeys j, cfg
