@@ -37,6 +37,9 @@ export interface TestScope {
   failedBefore: Set<string>;
 }
 
+/** CCMART_BUILD_TRACE=1 prints each test's time (on stderr). */
+const tracing = process.env.CCMART_BUILD_TRACE === '1';
+
 export const failedTests = (tests: TestRun[]) => tests.filter((t) => t.failures > 0 || t.error);
 
 /**
@@ -100,8 +103,10 @@ export async function runTests(conn: DuckDBConnection, tests: DataTest[], scope?
     }
     const where: TestRun['scope'] = scoped === undefined ? 'all' : 'rebuilt';
     try {
+      const t0 = performance.now();
       const row = await queryOne<{ n: number }>(conn, `SELECT count(*) AS n FROM (${(scoped ?? t.sql).trim().replace(/;$/, '')})`);
       out.push({ name: t.name, failures: row!.n, scope: where });
+      if (tracing) console.error(`${((performance.now() - t0) / 1000).toFixed(3).padStart(8)} s  test ${t.name} (${where})`);
     } catch (err) {
       out.push({ name: t.name, failures: 0, error: (err as Error).message.split('\n')[0], scope: where });
     }

@@ -71,23 +71,30 @@ export class ModelUpdateError extends Error {
   }
 }
 
-/** CCMART_BUILD_TRACE=1 prints each statement of an incremental build with its time (on stderr). */
+/**
+ * CCMART_BUILD_TRACE=1 prints each statement of an incremental build with its time (on stderr), numbered;
+ * CCMART_BUILD_PROFILE=DIR also writes DuckDB's JSON profile of statement N to DIR/N.json.
+ */
 const tracing = process.env.CCMART_BUILD_TRACE === '1';
+const profileDir = tracing ? process.env.CCMART_BUILD_PROFILE : undefined;
+let statementNo = 0;
 
 /** With CCMART_BUILD_TRACE=1: the time since `t0` at a step of the build (on stderr). */
 export function tracePhase(what: string, t0: number): void {
   if (tracing) console.error(`${((performance.now() - t0) / 1000).toFixed(3).padStart(8)} s  [since start] ${what}`);
 }
-async function traced<T>(sql: string, run: () => Promise<T>): Promise<T> {
+async function traced<T>(conn: DuckDBConnection, sql: string, run: () => Promise<T>): Promise<T> {
   if (!tracing) return run();
+  const n = ++statementNo;
+  if (profileDir) await execSql(conn, `PRAGMA enable_profiling = 'json'; SET profiling_output = '${profileDir.replaceAll("'", "''")}/${n}.json'`);
   const t = performance.now();
   const out = await run();
-  console.error(`${((performance.now() - t) / 1000).toFixed(3).padStart(8)} s  ${sql.replace(/\s+/g, ' ').slice(0, 220)}`);
+  console.error(`${((performance.now() - t) / 1000).toFixed(3).padStart(8)} s  #${n} ${sql.replace(/\s+/g, ' ').slice(0, 220)}`);
   return out;
 }
-const exec = (conn: DuckDBConnection, sql: string) => traced(sql, () => execSql(conn, sql));
-const queryOne = <T>(conn: DuckDBConnection, sql: string) => traced(sql, () => queryOneSql<T>(conn, sql));
-const queryRows = <T>(conn: DuckDBConnection, sql: string) => traced(sql, () => queryRowsSql<T>(conn, sql));
+const exec = (conn: DuckDBConnection, sql: string) => traced(conn, sql, () => execSql(conn, sql));
+const queryOne = <T>(conn: DuckDBConnection, sql: string) => traced(conn, sql, () => queryOneSql<T>(conn, sql));
+const queryRows = <T>(conn: DuckDBConnection, sql: string) => traced(conn, sql, () => queryRowsSql<T>(conn, sql));
 
 const count = async (conn: DuckDBConnection, sql: string) => (await queryOne<{ n: number }>(conn, `SELECT count(*) AS n FROM ${sql}`))!.n;
 
