@@ -172,7 +172,7 @@ async function newSchemaBuild(
     const seeds = await prepareSchema(conn, schema, config, log, ctx.seedsDir);
     const updates = await writeModels(schema, runs);
     await writeCatalog(conn, schema, project.models);
-    const { tests, testSeconds } = await testBuild(conn, project.models, project.singularTests, log, updates && testScope(ctx, updates));
+    const { tests, testSeconds } = await testBuild(conn, project.models, project.singularTests, log, updates && testScope(ctx, updates, schema));
     if (updates) await dropScratch(conn, updates);
     await publish(conn, schema, [...seeds, 'ccmart_config', 'mart_catalog', ...project.models.map((m) => m.name)]);
     const result: BuildResult = { schema, kind, reason: ctx.plan.reason, models: runs, tests, seconds: seconds(ctx.t0), testSeconds };
@@ -216,7 +216,7 @@ async function inPlaceBuild(ctx: BuildContext, schema: string, newIngests: Recor
     await exec(conn, `DROP TABLE ${ident(schema)}.mart_catalog`);
     await writeCatalog(conn, schema, project.models);
     tracePhase('catalog', ctx.t0);
-    const { tests, testSeconds } = await testBuild(conn, project.models, project.singularTests, log, testScope(ctx, updates));
+    const { tests, testSeconds } = await testBuild(conn, project.models, project.singularTests, log, testScope(ctx, updates, schema));
     tracePhase('data tests', ctx.t0);
     await dropScratch(conn, updates);
     const result: BuildResult = { schema, kind: 'incremental', reason: ctx.plan.reason, models: runs, tests, seconds: seconds(ctx.t0), testSeconds };
@@ -268,9 +268,10 @@ function modelLine(model: Model, run: ModelRun, incremental = false): string {
 /** What an incremental build needs of the project: models, those to rebuild whole, columns the tests need. */
 function updateOptions(ctx: BuildContext): { models: Model[]; whole: Set<string>; keepColumns: Map<string, string[]> } {
   const keepColumns = new Map<string, string[]>();
-  for (const t of ctx.project.models.flatMap((m) => m.tests)) {
-    if (t.target) keepColumns.set(t.target.model, [...(keepColumns.get(t.target.model) ?? []), t.target.column]);
-  }
+  const keep = (model: string, columns: string[]) => keepColumns.set(model, [...(keepColumns.get(model) ?? []), ...columns]);
+  for (const t of ctx.project.models.flatMap((m) => m.tests)) if (t.target) keep(t.target.model, [t.target.column]);
+  // a scoped singular test places a model's changed rows in its partitions by the columns its header names
+  for (const t of ctx.project.singularTests) for (const map of t.incremental?.maps ?? []) keep(map.input, JSON.stringify(map).match(/\w+/g) ?? []);
   return { models: ctx.project.models, whole: partitionKeyFailures(ctx), keepColumns };
 }
 
@@ -279,10 +280,13 @@ function partitionKeyFailures(ctx: BuildContext): Set<string> {
   return new Set(ctx.project.models.filter((m) => m.tests.some((t) => t.name.startsWith(`${m.name}.partition_key(`) && ctx.failedBefore.has(t.name))).map((m) => m.name));
 }
 
-function testScope(ctx: BuildContext, updates: ModelUpdate[]): TestScope {
+function testScope(ctx: BuildContext, updates: ModelUpdate[], schema: string): TestScope {
   const models = new Map<string, ModelChange>();
   for (const u of updates) models.set(u.name, { mode: u.mode, key: u.key, rebuilt: u.rebuilt, changes: u.changes });
-  return { models, failedBefore: ctx.failedBefore };
+  const newRaw = new Map<string, string>();
+  const newIngests = ctx.plan.kind === 'incremental' ? ctx.plan.newIngests : {};
+  for (const [raw, ids] of Object.entries(newIngests)) if (ids.length) newRaw.set(raw, `(SELECT * FROM main.${ident(raw)} WHERE _ingest_id IN (${ids.join(', ')}))`);
+  return { models, failedBefore: ctx.failedBefore, schema, newRaw };
 }
 
 async function testBuild(

@@ -5,12 +5,16 @@
  *   - unique: the rebuilt rows and the rows sharing their values (only the rebuilt rows when the columns hold
  *     the partition key);
  *   - relationships: the rebuilt rows, and the rows referring to a value the target no longer holds;
- *   - nothing on a table left unchanged (and for relationships, whose target is unchanged too).
- * Tests that failed in the last build, tests of models rebuilt whole and reconciliation tests (marts/tests)
- * run on the whole tables.
+ *   - nothing on a table left unchanged (and for relationships, whose target is unchanged too);
+ *   - a singular test (marts/tests) with an `incremental:` header: the partitions its inputs' changed rows
+ *     touch, as for a model (a model's changed rows counted in the columns the test names, so that versions
+ *     agreeing on those cancel out), its inputs cut to the rows those partitions need.
+ * Tests that failed in the last build, tests of models rebuilt whole and singular tests without a header run
+ * on the whole tables.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryOne } from '../core/db.ts';
+import { ident, queryOne, queryRows } from '../core/db.ts';
+import { isIn, keyColumns, neededRows, partitionsOf } from './incremental.ts';
 import type { DataTest } from './project.ts';
 
 export interface TestRun {
@@ -35,6 +39,10 @@ export interface TestScope {
   models: Map<string, ModelChange>;
   /** Tests that failed in the last build. */
   failedBefore: Set<string>;
+  /** Schema of the build's tables (scoped singular tests read their inputs there). */
+  schema?: string;
+  /** Per raw table with new rows, a relation of those rows. */
+  newRaw?: Map<string, string>;
 }
 
 /** CCMART_BUILD_TRACE=1 prints each test's time (on stderr). */
@@ -92,25 +100,106 @@ async function vanished(conn: DuckDBConnection, tests: DataTest[], scope: TestSc
   return out;
 }
 
+/**
+ * A singular test with an `incremental:` header, in an incremental build: the partitions its inputs' changed
+ * rows touch (temp table test_affected, found as for a model), its inputs hidden behind temp views of the rows
+ * those partitions need, and its SELECT kept to those partitions. Null when none of its inputs changed;
+ * undefined when it runs whole (an input rebuilt whole without known changes, or changed and not mapped).
+ */
+async function scopedSingular(conn: DuckDBConnection, t: DataTest, scope: TestScope): Promise<{ sql: string; cleanup: () => Promise<void> } | null | undefined> {
+  const inc = t.incremental;
+  if (!inc || !scope.schema || scope.failedBefore.has(t.name)) return undefined;
+  const changed = new Map<string, string>();
+  for (const raw of t.rawInputs ?? []) {
+    const rows = scope.newRaw?.get(raw);
+    if (rows) changed.set(raw, rows);
+  }
+  const words = new Set(t.sql.replace(/--.*$/gm, '').match(/\w+/g) ?? []);
+  for (const model of t.dependsOn ?? []) {
+    const change = scope.models.get(model);
+    if (!change || (change.mode !== 'unchanged' && !change.changes)) return undefined;
+    if (change.mode === 'unchanged') continue;
+    // the changed rows in the columns the test names: versions of a row that agree on those cancel out
+    const all = (await queryRows<{ c: string }>(conn, `SELECT column_name AS c FROM (DESCRIBE ${change.changes})`)).map((r) => r.c);
+    const cols = all.filter((c) => c !== '_side' && (words.has(c) || inc.maps.some((m) => m.input === model && JSON.stringify(m).includes(c))));
+    if (!cols.length) continue;
+    const list = cols.map(ident).join(', ');
+    changed.set(model, `(SELECT ${list} FROM ${change.changes} GROUP BY ALL HAVING sum(_side) <> 0)`);
+  }
+  if ([...changed.keys()].some((i) => !inc.maps.some((m) => m.input === i))) return undefined;
+  if (changed.size === 0) return null;
+  const columns = keyColumns(inc.key);
+  const touched: string[] = [];
+  for (const map of inc.maps) {
+    const rows = changed.get(map.input);
+    if (!rows) continue;
+    if (map.kind === 'select') throw new Error(`${t.name}: a singular test maps its inputs by expressions, not queries`);
+    touched.push(`SELECT * FROM (${partitionsOf(map, rows, inc.key.length)}) AS p(${columns.join(', ')})`);
+  }
+  await conn.run(`CREATE OR REPLACE TEMP TABLE test_affected AS SELECT DISTINCT * FROM (${touched.join(' UNION ALL ')}) WHERE ${columns.map((c) => `${c} IS NOT NULL`).join(' AND ')}`);
+  if ((await queryOne<{ n: number }>(conn, 'SELECT count(*) AS n FROM temp.test_affected'))!.n === 0) {
+    await conn.run('DROP TABLE temp.test_affected');
+    return null;
+  }
+  await conn.run(`CREATE OR REPLACE TEMP VIEW affected AS SELECT * FROM temp.test_affected`);
+  const catalog = (await queryOne<{ c: string }>(conn, 'SELECT current_database() AS c'))!.c;
+  const inputs = [...new Set([...inc.maps.map((m) => m.input), ...Object.keys(inc.reads)])];
+  // the rows of each input first, then the views: a condition may name the input itself (main.raw_x)
+  for (const [i, input] of inputs.entries()) {
+    const condition = inc.reads[input] ?? inc.maps.filter((m) => m.input === input).map((m) => neededRows(m, 'temp.test_affected')).join(' OR ');
+    await conn.run(`CREATE OR REPLACE TEMP TABLE test_rows_${i} AS SELECT rowid AS r FROM ${source(input)} WHERE ${condition}`);
+  }
+  for (const [i, input] of inputs.entries()) {
+    await conn.run(`CREATE OR REPLACE TEMP VIEW ${ident(input)} AS SELECT * FROM ${source(input)} WHERE rowid IN (SELECT r FROM temp.test_rows_${i})`);
+  }
+  const cleanup = async () => {
+    for (const v of ['affected', ...inputs]) await conn.run(`DROP VIEW IF EXISTS temp.${ident(v)}`);
+    for (const i of inputs.keys()) await conn.run(`DROP TABLE IF EXISTS temp.test_rows_${i}`);
+    await conn.run('DROP TABLE IF EXISTS temp.test_affected');
+  };
+  return { sql: `SELECT * FROM (${t.sql.trim().replace(/;$/, '')}) AS failing WHERE ${isIn(inc.key, 'temp.test_affected')}`, cleanup };
+
+  function source(input: string): string {
+    return `${ident(catalog)}.${ident(t.rawInputs?.includes(input) ? 'main' : scope.schema!)}.${ident(input)}`;
+  }
+}
+
 export async function runTests(conn: DuckDBConnection, tests: DataTest[], scope?: TestScope): Promise<TestRun[]> {
   const out: TestRun[] = [];
   const gone = scope ? await vanished(conn, tests, scope) : new Map<string, string>();
   for (const t of tests) {
+    if (scope && t.kind === 'singular') {
+      const singular = await scopedSingular(conn, t, scope);
+      if (singular !== undefined) {
+        if (singular === null) out.push({ name: t.name, failures: 0, scope: 'unchanged' });
+        else {
+          try {
+            out.push(await runOne(t, singular.sql, 'rebuilt'));
+          } finally {
+            await singular.cleanup();
+          }
+        }
+        continue;
+      }
+    }
     const scoped = scope ? scopedSql(t, scope, gone) : undefined;
     if (scoped === null) {
       out.push({ name: t.name, failures: 0, scope: 'unchanged' });
       continue;
     }
-    const where: TestRun['scope'] = scoped === undefined ? 'all' : 'rebuilt';
-    try {
-      const t0 = performance.now();
-      const row = await queryOne<{ n: number }>(conn, `SELECT count(*) AS n FROM (${(scoped ?? t.sql).trim().replace(/;$/, '')})`);
-      out.push({ name: t.name, failures: row!.n, scope: where });
-      if (tracing) console.error(`${((performance.now() - t0) / 1000).toFixed(3).padStart(8)} s  test ${t.name} (${where})`);
-    } catch (err) {
-      out.push({ name: t.name, failures: 0, error: (err as Error).message.split('\n')[0], scope: where });
-    }
+    out.push(await runOne(t, scoped ?? t.sql, scoped === undefined ? 'all' : 'rebuilt'));
   }
   for (const rel of gone.values()) await conn.run(`DROP TABLE IF EXISTS ${rel}`);
   return out;
+
+  async function runOne(t: DataTest, sql: string, where: TestRun['scope']): Promise<TestRun> {
+    try {
+      const t0 = performance.now();
+      const row = await queryOne<{ n: number }>(conn, `SELECT count(*) AS n FROM (${sql.trim().replace(/;$/, '')})`);
+      if (tracing) console.error(`${((performance.now() - t0) / 1000).toFixed(3).padStart(8)} s  test ${t.name} (${where})`);
+      return { name: t.name, failures: row!.n, scope: where };
+    } catch (err) {
+      return { name: t.name, failures: 0, error: (err as Error).message.split('\n')[0], scope: where };
+    }
+  }
 }

@@ -385,15 +385,15 @@ class Scratch {
 }
 
 /** Columns of the table of affected partitions: key, or key1, key2, … */
-const keyColumns = (key: string[]) => (key.length === 1 ? ['key'] : key.map((_, i) => `key${i + 1}`));
+export const keyColumns = (key: string[]) => (key.length === 1 ? ['key'] : key.map((_, i) => `key${i + 1}`));
 
 /** Condition: the partition named by `exprs` is in the table `affected`. */
-function isIn(exprs: string[], affected: string): string {
+export function isIn(exprs: string[], affected: string): string {
   return `(${exprs.map((e) => `(${e})`).join(', ')}) IN (SELECT ${keyColumns(exprs).join(', ')} FROM ${affected})`;
 }
 
 /** SELECT of the partitions an input's changed rows (`rows`) put in play. */
-function partitionsOf(map: PartitionMap, rows: string, parts: number): string {
+export function partitionsOf(map: PartitionMap, rows: string, parts: number): string {
   switch (map.kind) {
     case 'key':
       return `SELECT ${map.exprs.map((e) => `(${e})`).join(', ')} FROM ${rows}`;
@@ -412,7 +412,7 @@ function partitionsOf(map: PartitionMap, rows: string, parts: number): string {
  * prefix and a column ('acd:' || contact_id) is compared on the column itself, which lets DuckDB skip the row
  * groups outside the affected ids (new contacts, sessions and tickets sit together at the end of a table).
  */
-function neededRows(map: PartitionMap, affected: string): string {
+export function neededRows(map: PartitionMap, affected: string): string {
   switch (map.kind) {
     case 'key': {
       const prefixed = map.exprs.length === 1 ? /^'([^']*)'\s*\|\|\s*(\w+)$/.exec(map.exprs[0]!) : null;

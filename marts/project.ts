@@ -23,6 +23,10 @@
  * An incremental model promises: its rows of a partition are the same whether it reads its whole inputs or
  * only the rows each input line puts in that partition (plus the inputs it reads whole). marts/incremental.ts
  * relies on that to rebuild only the partitions new data touches.
+ *
+ * A singular test may start with a description and an `incremental:` section too (key and expression lines,
+ * no queries): its failing rows must then carry the key, and an incremental build checks only the partitions
+ * its inputs' changed rows touch (marts/datatests.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -44,6 +48,10 @@ export interface DataTest {
   columns?: string[];
   /** relationships: the model and column referred to. */
   target?: { model: string; column: string };
+  /** Singular tests: the models and raw tables read, and the `incremental:` header that scopes the test. */
+  dependsOn?: string[];
+  rawInputs?: string[];
+  incremental?: Incremental;
   /**
    * The same test over another relation holding some of the model's rows (header tests); for relationships,
    * optionally over a relation holding the target's values those rows may refer to.
@@ -210,19 +218,36 @@ export function loadProject(dir = martsDir): { models: Model[]; singularTests: D
   const names = new Set(models.map((m) => m.name));
   const rawTables = Object.values(contracts).map((c) => c.table);
   for (const m of models) {
-    const body = m.sql.replace(/--.*$/gm, '');
-    m.dependsOn = [...names].filter((n) => n !== m.name && new RegExp(`\\b${n}\\b`).test(body));
-    m.rawInputs = rawTables.filter((t) => new RegExp(`\\b${t}\\b`).test(body));
-    for (const input of [...(m.incremental?.maps.map((p) => p.input) ?? []), ...Object.keys(m.incremental?.reads ?? {})]) {
-      if (!m.dependsOn.includes(input) && !m.rawInputs.includes(input)) throw new Error(`${m.name}: the incremental header names ${input}, which the model does not read`);
-    }
+    Object.assign(m, readsOf(m.sql, m.name));
+    checkHeaderInputs(m.name, m.incremental, m.dependsOn, m.rawInputs);
   }
   const testsDir = join(dir, 'tests');
   const singularTests = readdirSync(testsDir)
     .filter((f) => f.endsWith('.sql'))
     .sort()
-    .map((f) => ({ name: basename(f, '.sql'), kind: 'singular' as const, sql: readFileSync(join(testsDir, f), 'utf8') }));
+    .map((f): DataTest => {
+      const name = basename(f, '.sql');
+      const sql = readFileSync(join(testsDir, f), 'utf8');
+      const test: DataTest = { name, kind: 'singular', sql, ...readsOf(sql), incremental: parseHeader(name, sql).incremental };
+      checkHeaderInputs(name, test.incremental, test.dependsOn!, test.rawInputs!);
+      return test;
+    });
   return { models: topologicalOrder(models), singularTests };
+
+  /** The models and raw tables a query names (comments aside). */
+  function readsOf(sql: string, self?: string): { dependsOn: string[]; rawInputs: string[] } {
+    const body = sql.replace(/--.*$/gm, '');
+    return {
+      dependsOn: [...names].filter((n) => n !== self && new RegExp(`\\b${n}\\b`).test(body)),
+      rawInputs: rawTables.filter((t) => new RegExp(`\\b${t}\\b`).test(body)),
+    };
+  }
+}
+
+function checkHeaderInputs(name: string, inc: Incremental | undefined, dependsOn: string[], rawInputs: string[]): void {
+  for (const input of [...(inc?.maps.map((p) => p.input) ?? []), ...Object.keys(inc?.reads ?? {})]) {
+    if (!dependsOn.includes(input) && !rawInputs.includes(input)) throw new Error(`${name}: the incremental header names ${input}, which it does not read`);
+  }
 }
 
 function topologicalOrder(models: Model[]): Model[] {
