@@ -234,7 +234,8 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
 
   /**
    * The input's changed rows as the model sees them: only the columns it reads (and its header names), where
-   * an old and a new version that agree on those cancel out. Null when nothing it reads changed.
+   * an old and a new version that agree on those cancel out; a set (duplicates may collapse). Null when nothing
+   * it reads changed.
    */
   async function changesSeenBy(model: Model, input: string, read: Set<string> | null | undefined): Promise<string | null> {
     const all = changed.get(input)!;
@@ -243,13 +244,9 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
     const cols = read ? columns.filter((c) => read.has(c) || words.has(c)) : columns;
     if (cols.length === columns.length && !uncompared.has(input)) return `(SELECT * EXCLUDE (_side) FROM ${all})`;
     if (cols.length === 0) return (await count(conn, `(SELECT sum(_side) AS s FROM ${all}) WHERE s <> 0`)) > 0 ? `(SELECT * EXCLUDE (_side) FROM ${all})` : null;
-    // projected rows compared by hash: versions that agree on these columns cancel out
-    const projected = `SELECT ${cols.map(ident).join(', ')}, _side, hash(${cols.map(ident).join(', ')}) AS _p FROM ${all}`;
-    const rel = await scratch.make(
-      `changed_${input}_for_${model.name}`,
-      `WITH p AS (${projected}), differ AS (SELECT _p FROM p GROUP BY _p HAVING sum(_side) <> 0)
-       SELECT * EXCLUDE (_side, _p) FROM p WHERE _p IN (SELECT _p FROM differ)`,
-    );
+    // versions that agree on these columns cancel out; each projection that differs is kept once (the header
+    // lines and queries use the changed rows as a set)
+    const rel = await scratch.make(`changed_${input}_for_${model.name}`, `SELECT ${cols.map(ident).join(', ')} FROM ${all} GROUP BY ALL HAVING sum(_side) <> 0`);
     return (await count(conn, rel)) > 0 ? rel : null;
   }
 
