@@ -21,6 +21,7 @@ select
     min(started_at) as first_seen_at,
     max(started_at) as last_seen_at,
     count(*) as touchpoints,
-    list_sort(list_distinct(list(channel))) as channels
+    -- distinct while aggregating: the '(unidentified)' row would otherwise list every unidentified touchpoint
+    list_sort(list_distinct(list(distinct channel))) as channels
 from touchpoints
 group by all
