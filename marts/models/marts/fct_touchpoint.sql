@@ -63,8 +63,11 @@ ticket_reopens as (
 ),
 
 sequenced as (
+    -- the journey logic sorts only the columns it needs; the wide rows join back once, by touchpoint_id
     select
-        t.*,
+        t.touchpoint_id,
+        t.customer_id,
+        t.started_at,
         lag(t.started_at) over w as previous_started_at,
         lead(t.started_at) over w as next_started_at,
         lead(t.touchpoint_id) over w as next_touchpoint_id,
@@ -73,7 +76,7 @@ sequenced as (
     window w as (partition by coalesce(t.customer_id, t.touchpoint_id) order by t.started_at, t.touchpoint_id)
 ),
 
-journeys as (
+numbered as (
     select
         s.*,
         -- a new journey starts when the previous touchpoint began more than W days earlier
@@ -81,6 +84,17 @@ journeys as (
                    or s.started_at > s.previous_started_at + to_seconds(cfg.journey_window_days * 86400) then 1 else 0 end)
             over (partition by coalesce(s.customer_id, s.touchpoint_id) order by s.started_at, s.touchpoint_id rows unbounded preceding) as journey_no
     from sequenced s, cfg
+),
+
+positioned as (
+    select n.*, row_number() over (partition by n.customer_id, n.journey_no order by n.started_at, n.touchpoint_id) as position_in_journey
+    from numbered n
+),
+
+journeys as (
+    select t.*, p.next_started_at, p.next_touchpoint_id, p.next_linked_contact_id, p.journey_no, p.position_in_journey
+    from positioned p
+    join touchpoints t using (touchpoint_id)
 )
 
 select
@@ -109,7 +123,7 @@ select
     j.reopen_count + coalesce(r.reopens, 0) as reopen_count,
     j.linked_contact_id,
     case when j.customer_id is not null then j.customer_id || '#' || j.journey_no end as journey_id,
-    case when j.customer_id is not null then row_number() over (partition by j.customer_id, j.journey_no order by j.started_at, j.touchpoint_id) end as journey_seq,
+    case when j.customer_id is not null then j.position_in_journey end as journey_seq,
     case when j.customer_id is not null then j.next_started_at end as next_started_at,
     case when j.customer_id is not null then j.next_touchpoint_id end as next_touchpoint_id,
     -- the next touchpoint continues this one (a ticket opened from this contact, or the contact a bot handed over to)
