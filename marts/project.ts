@@ -230,6 +230,7 @@ export function loadProject(dir = martsDir): { models: Model[]; singularTests: D
       const sql = readFileSync(join(testsDir, f), 'utf8');
       const test: DataTest = { name, kind: 'singular', sql, ...readsOf(sql), incremental: parseHeader(name, sql).incremental };
       checkHeaderInputs(name, test.incremental, test.dependsOn!, test.rawInputs!);
+      if (test.incremental?.maps.some((m) => m.kind === 'select')) throw new Error(`${name}: a test's incremental header maps its inputs by expressions, not queries`);
       return test;
     });
   return { models: topologicalOrder(models), singularTests };

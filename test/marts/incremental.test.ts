@@ -262,6 +262,27 @@ describe('data tests of an incremental build', () => {
     expect(next.tests.find((t) => t.name === 'interval_kpis_sum_to_daily')).toMatchObject({ failures: 0, scope: 'all' });
   }, 60_000);
 
+  it('a test header whose SQL fails is reported as the error of that test, and the build goes on', async () => {
+    const project = join(dir, 'broken-header');
+    cpSync(join(martsDir, 'models'), join(project, 'models'), { recursive: true });
+    cpSync(join(martsDir, 'tests'), join(project, 'tests'), { recursive: true });
+    const file = join(project, 'tests', 'touchpoints_per_day_match_source.sql');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('where arrival_at::date in', 'where no_such_column in'));
+    const path = join(dir, 'broken-header.duckdb');
+    const db = await openDatabase(path);
+    await ingestLines(db, 'before', except([days.at(-1)!]));
+    expect((await buildMarts(db.conn, config, () => {}, undefined, { projectDir: project })).tests.filter((t) => t.error)).toEqual([]);
+    await ingestLines(db, 'last', only([days.at(-1)!]));
+    const next = await buildMarts(db.conn, config, () => {}, undefined, { projectDir: project });
+    db.close();
+    expect(next.kind).toBe('incremental');
+    expect(next.tests.find((t) => t.name === 'touchpoints_per_day_match_source')).toMatchObject({ failures: 0, scope: 'rebuilt', error: expect.stringMatching(/no_such_column/) });
+    expect(next.tests.filter((t) => t.error)).toHaveLength(1);
+    // a query line in a test's header is refused when the project is read
+    writeFileSync(file, readFileSync(file, 'utf8').replace('--   fct_touchpoint: date', '--   fct_touchpoint: select date from changed'));
+    expect(() => loadProject(project)).toThrow(/touchpoints_per_day_match_source: a test's incremental header maps its inputs by expressions, not queries/);
+  }, 60_000);
+
   it('a reconciliation with nothing new to check is reported unchanged', async () => {
     const path = join(dir, 'scoped-test-states.duckdb');
     const db = await openDatabase(path);
