@@ -12,7 +12,7 @@ import { exec, ident, literal, queryOne, queryRows } from '../core/db.ts';
 import { ensureSchema, auditColumns, rejectedColumns } from '../pipelines/schema.ts';
 import { contracts, storedColumns } from '../pipelines/contracts.ts';
 import { loadSeeds, seedFiles } from '../pipelines/seeds.ts';
-import { loadProject, type DataTest, type Model } from './project.ts';
+import { loadProject, wordsOf, type DataTest, type Model } from './project.ts';
 import { kpiMacrosSql } from '../core/kpis.ts';
 import { ensureHistory, lastBuild, planBuild, projectFingerprint, rawIngests, type BuildPlan, type Fingerprint, type RawIngests } from './fingerprint.ts';
 import { ModelUpdateError, dropScratch, tracePhase, updateModels, type ModelUpdate } from './incremental.ts';
@@ -271,7 +271,7 @@ function updateOptions(ctx: BuildContext): { models: Model[]; whole: Set<string>
   const keep = (model: string, columns: string[]) => keepColumns.set(model, [...(keepColumns.get(model) ?? []), ...columns]);
   for (const t of ctx.project.models.flatMap((m) => m.tests)) if (t.target) keep(t.target.model, [t.target.column]);
   // a scoped singular test places a model's changed rows in its partitions by the columns its header names
-  for (const t of ctx.project.singularTests) for (const map of t.incremental?.maps ?? []) keep(map.input, JSON.stringify(map).match(/\w+/g) ?? []);
+  for (const t of ctx.project.singularTests) for (const map of t.incremental?.maps ?? []) keep(map.input, wordsOf(map));
   return { models: ctx.project.models, whole: partitionKeyFailures(ctx), keepColumns };
 }
 

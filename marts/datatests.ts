@@ -14,8 +14,8 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, queryOne, queryRows } from '../core/db.ts';
-import { isIn, keyColumns, neededRows, partitionsOf } from './incremental.ts';
-import type { DataTest } from './project.ts';
+import { isIn, keyColumns, neededRows, netChanges, partitionsOf } from './incremental.ts';
+import { wordsOf, type DataTest } from './project.ts';
 
 export interface TestRun {
   name: string;
@@ -114,17 +114,17 @@ async function scopedSingular(conn: DuckDBConnection, t: DataTest, scope: TestSc
     const rows = scope.newRaw?.get(raw);
     if (rows) changed.set(raw, rows);
   }
-  const words = new Set(t.sql.replace(/--.*$/gm, '').match(/\w+/g) ?? []);
+  const words = new Set(wordsOf(t.sql.replace(/--.*$/gm, '')));
   for (const model of t.dependsOn ?? []) {
     const change = scope.models.get(model);
     if (!change || (change.mode !== 'unchanged' && !change.changes)) return undefined;
     if (change.mode === 'unchanged') continue;
     // the changed rows in the columns the test names: versions of a row that agree on those cancel out
     const all = (await queryRows<{ c: string }>(conn, `SELECT column_name AS c FROM (DESCRIBE ${change.changes})`)).map((r) => r.c);
-    const cols = all.filter((c) => c !== '_side' && (words.has(c) || inc.maps.some((m) => m.input === model && JSON.stringify(m).includes(c))));
+    const named = new Set([...words, ...inc.maps.filter((m) => m.input === model).flatMap(wordsOf)]);
+    const cols = all.filter((c) => c !== '_side' && named.has(c));
     if (!cols.length) continue;
-    const list = cols.map(ident).join(', ');
-    changed.set(model, `(SELECT ${list} FROM ${change.changes} GROUP BY ALL HAVING sum(_side) <> 0)`);
+    changed.set(model, `(${netChanges(change.changes!, cols)})`);
   }
   if ([...changed.keys()].some((i) => !inc.maps.some((m) => m.input === i))) return undefined;
   if (changed.size === 0) return null;

@@ -23,7 +23,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { exec as execSql, ident, queryOne as queryOneSql, queryRows as queryRowsSql } from '../core/db.ts';
-import type { Model, PartitionMap } from './project.ts';
+import { wordsOf, type Model, type PartitionMap } from './project.ts';
 
 export interface ModelUpdate {
   name: string;
@@ -217,8 +217,7 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
   /** Words of a model's header lines about one input: the columns they may use. */
   function headerWords(model: Model, input: string): Set<string> {
     const inc = model.incremental;
-    const text = [...(inc?.maps.filter((p) => p.input === input) ?? []).map((p) => JSON.stringify(p)), inc?.reads[input] ?? ''].join(' ');
-    return new Set(text.match(/\w+/g) ?? []);
+    return new Set([...(inc?.maps.filter((p) => p.input === input) ?? []).flatMap(wordsOf), ...wordsOf(inc?.reads[input] ?? '')]);
   }
 
   /** Columns of a model the models downstream read (and the data tests need); null when one reads them all. */
@@ -244,9 +243,7 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
     const cols = read ? columns.filter((c) => read.has(c) || words.has(c)) : columns;
     if (cols.length === columns.length && !uncompared.has(input)) return `(SELECT * EXCLUDE (_side) FROM ${all})`;
     if (cols.length === 0) return (await count(conn, `(SELECT sum(_side) AS s FROM ${all}) WHERE s <> 0`)) > 0 ? `(SELECT * EXCLUDE (_side) FROM ${all})` : null;
-    // versions that agree on these columns cancel out; each projection that differs is kept once (the header
-    // lines and queries use the changed rows as a set)
-    const rel = await scratch.make(`changed_${input}_for_${model.name}`, `SELECT ${cols.map(ident).join(', ')} FROM ${all} GROUP BY ALL HAVING sum(_side) <> 0`);
+    const rel = await scratch.make(`changed_${input}_for_${model.name}`, netChanges(all, cols));
     return (await count(conn, rel)) > 0 ? rel : null;
   }
 
@@ -379,6 +376,14 @@ class Scratch {
   async dropAll(): Promise<void> {
     for (const [name, kind] of [...this.made].reverse()) await this.drop(name, kind).catch(() => {});
   }
+}
+
+/**
+ * A model's changed rows (`_side` +1 new, −1 old) in some of its columns, where versions that agree on those
+ * cancel out; each projection that differs is kept once (header lines and queries use changed rows as a set).
+ */
+export function netChanges(changes: string, columns: string[]): string {
+  return `SELECT ${columns.map(ident).join(', ')} FROM ${changes} GROUP BY ALL HAVING sum(_side) <> 0`;
 }
 
 /** Columns of the table of affected partitions: key, or key1, key2, … */

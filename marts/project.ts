@@ -65,6 +65,11 @@ export type PartitionMap =
   | { input: string; kind: 'range'; lo: string; hi: string; rest: string[] }
   | { input: string; kind: 'select'; sql: string };
 
+/** The words of a header line: the columns it may use (a superset: keywords and functions too). */
+export function wordsOf(map: PartitionMap | string): string[] {
+  return (typeof map === 'string' ? map : JSON.stringify(map)).match(/\w+/g) ?? [];
+}
+
 export interface Incremental {
   /** Expressions over the model's columns naming a row's partition; never NULL. */
   key: string[];
