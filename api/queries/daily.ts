@@ -8,7 +8,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { MartDb } from '../db/marts.ts';
 import type { Deps } from '../deps.ts';
 import { dailySumColumns, queueSumColumns } from '../measures.ts';
-import { col, dayNumber, type ColumnOf, type KpiFilter } from './filters.ts';
+import { col, DAY_MS, dayNumber, dayText, type ColumnOf, type KpiFilter } from './filters.ts';
 
 export type CalendarGrain = 'day' | 'week' | 'month';
 export type DailyKey = 'queue_id' | 'channel';
@@ -61,8 +61,6 @@ export interface DailyTable {
   lastDay: number | null;
 }
 
-const DAY_MS = 86_400_000;
-const dayText = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
 
 /** Reads kpi_daily into a DailyTable (once per build: see dailyTable). */
 export async function loadDailyTable(db: MartDb): Promise<DailyTable> {

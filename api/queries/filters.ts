@@ -31,14 +31,21 @@ export function asDate(day: string): RawBuilder<string> {
   return sql<string>`(DATE '1970-01-01' + ${sql.lit(days)})`;
 }
 
+export const DAY_MS = 86_400_000;
+
 /** The day `n` days after `day` (both 'YYYY-MM-DD'; n may be negative). */
 export function plusDays(day: string, n: number): string {
-  return new Date((dayNumber(day) + n) * 86_400_000).toISOString().slice(0, 10);
+  return dayText(dayNumber(day) + n);
 }
 
 /** Days since 1970-01-01 of a 'YYYY-MM-DD' day (NaN when it is not one). */
 export function dayNumber(day: string): number {
-  return Date.parse(`${day}T00:00:00Z`) / 86_400_000;
+  return Date.parse(`${day}T00:00:00Z`) / DAY_MS;
+}
+
+/** The 'YYYY-MM-DD' day `n` days after 1970-01-01 (the inverse of dayNumber). */
+export function dayText(n: number): string {
+  return new Date(n * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** A column of table T, qualified by the table name (or the alias the query gives the table). */

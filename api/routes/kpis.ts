@@ -8,7 +8,7 @@ import { fromNotAfterTo, idList, period } from '../params.ts';
 import { defineRoute } from '../route.ts';
 import { numbers } from '../schemas.ts';
 import { sumDaily } from '../queries/daily.ts';
-import { plusDays } from '../queries/filters.ts';
+import { dayNumber, plusDays } from '../queries/filters.ts';
 import { lastIntervalDay, sumAgentDays, sumIntervals } from '../queries/kpis.ts';
 import { validQuery } from '../validate.ts';
 
@@ -87,7 +87,6 @@ export const kpisDoc = defineRoute({
   }),
 });
 
-
 export function kpisRouter(deps: Deps) {
   return new Hono().get('/', validQuery(query), async (c) => {
     const q = c.req.valid('query');
@@ -124,7 +123,7 @@ export function kpisRouter(deps: Deps) {
         to ??= last ?? undefined;
         from ??= to ? plusDays(to, -6) : undefined;
       }
-      if (from && to && (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 > MAX_INTERVAL_DAYS) {
+      if (from && to && dayNumber(to) - dayNumber(from) + 1 > MAX_INTERVAL_DAYS) {
         throw badParameter('from', `grain=interval covers at most ${MAX_INTERVAL_DAYS} days (${from} to ${to} is longer)`);
       }
       const filter = { from, to, queues: q.queue };

@@ -90,7 +90,6 @@ export const whatifDoc = defineRoute({
   }),
 });
 
-
 export function whatifRouter(deps: Deps) {
   return new Hono().post('/', validJson(body), async (c) => {
     const b = c.req.valid('json');
