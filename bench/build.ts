@@ -19,7 +19,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import { generateDemoData, fileNames, TIMEZONE, type Feed } from '../seeds/generator/generate.ts';
-import { openDatabase } from '../core/db.ts';
+import { openDatabase, setMemoryLimit } from '../core/db.ts';
 import { ingestPath } from '../pipelines/ingest.ts';
 import { buildMarts, type BuildResult } from '../marts/build.ts';
 import { loadConfig } from '../core/config.ts';
@@ -46,7 +46,7 @@ function peakRssMb(): number {
 const memoryLimit = values['memory-limit'];
 const open = async (path: string) => {
   const db = await openDatabase(path);
-  if (memoryLimit) await db.conn.run(`SET memory_limit = '${memoryLimit.replace(/'/g, '')}'`);
+  if (memoryLimit) await setMemoryLimit(db.conn, memoryLimit);
   return db;
 };
 

@@ -78,6 +78,11 @@ export async function exec(conn: DuckDBConnection, sql: string, params?: Params)
   await conn.run(sql, params as never);
 }
 
+/** Sets DuckDB's memory limit of the connection's database (a size such as 8GB; memorySizeFlag checks one). */
+export async function setMemoryLimit(conn: DuckDBConnection, size: string): Promise<void> {
+  await conn.run(`SET memory_limit = ${literal(size)}`);
+}
+
 /** Quotes an identifier for SQL built from trusted names (contract fields, model names). */
 export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

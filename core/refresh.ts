@@ -11,7 +11,7 @@ import { closeSync, constants, copyFileSync, existsSync, fsyncSync, openSync, re
 import { basename, dirname, join } from 'node:path';
 import type { Config } from './config.ts';
 import { latestBuildId } from './builds.ts';
-import { openDatabase } from './db.ts';
+import { openDatabase, setMemoryLimit } from './db.ts';
 import { UserError } from './errors.ts';
 import { sources, type Source } from '../pipelines/contracts.ts';
 import { adapterFor } from '../pipelines/adapters/index.ts';
@@ -145,7 +145,7 @@ export async function refreshDatabase(opts: RefreshOptions): Promise<RefreshResu
     let build: string;
     const files: FileResult[] = [];
     try {
-      if (opts.memoryLimit) await db.conn.run(`SET memory_limit = '${opts.memoryLimit.replace(/'/g, '')}'`);
+      if (opts.memoryLimit) await setMemoryLimit(db.conn, opts.memoryLimit);
       for (const [i, input] of opts.inputs.entries()) {
         if (i > 0) holdIfAsked('ingest', log); // between two files: the copy holds part of the new data
         log(`ingest ${input.path}`);

@@ -9,6 +9,8 @@ import { erlangAMetrics, requiredAgentsErlangA } from './erlangA.ts';
 
 /** Traffic above this is outside the supported range (the maths stays exact, the search gets slow). */
 export const MAX_ERLANGS = 1_000_000;
+/** An interval's length when the input does not give one (30 minutes). */
+const DEFAULT_INTERVAL_SECONDS = 1800;
 
 const above0 = 'must be greater than 0';
 const atLeast0 = 'must be 0 or more';
@@ -42,7 +44,7 @@ export const StaffIntervalInputSchema = z
     /** Average handle time (talk + hold + after-call work), seconds. */
     ahtSeconds: z.number().gt(0, above0),
     /** Interval length, seconds. */
-    intervalSeconds: z.number().gt(0, above0).default(1800),
+    intervalSeconds: z.number().gt(0, above0).default(DEFAULT_INTERVAL_SECONDS),
     /** Every target given must be met; omitted → 80 % within 20 s; `{}` → just enough agents for a stable queue. */
     targets: StaffingTargetsSchema.prefault(DEFAULT_TARGETS),
     /** Share of paid time not available for calls, in [0, 1). */
@@ -147,9 +149,9 @@ export function staffInterval(input: StaffIntervalInput): StaffIntervalResult {
 
 /**
  * Staffs many intervals (a week of a queue, a what-if grid), one result per input in the same order. Inputs
- * mostly share their targets, shrinkage and patience (a queue's week): the schema checks them once per run
- * of inputs sharing them (the same targets object) and the interval's own numbers are checked here; an input failing a check goes through the schema,
- * which throws the error naming its field.
+ * mostly share their targets, shrinkage and patience (a queue's week): the schema checks them once per run of
+ * inputs sharing them (the same targets object) and the interval's own numbers are checked here; an input
+ * failing a check goes through the schema, which throws the error naming its field.
  */
 export function staffIntervals(inputs: readonly StaffIntervalInput[]): StaffIntervalResult[] {
   // the set of the previous input, when this one has the same (callers share one targets object per queue)
@@ -160,7 +162,7 @@ export function staffIntervals(inputs: readonly StaffIntervalInput[]): StaffInte
     const same = last && last.input.targets === input.targets && last.input.shrinkage === input.shrinkage && last.input.patienceSeconds === input.patienceSeconds;
     if (!same) last = { input, policy: StaffIntervalInputSchema.parse({ ...input, calls: 0, ahtSeconds: 1, intervalSeconds: 1 }) };
     const policy = last!.policy;
-    const { calls, ahtSeconds, intervalSeconds = 1800 } = input;
+    const { calls, ahtSeconds, intervalSeconds = DEFAULT_INTERVAL_SECONDS } = input;
     const fine =
       calls >= 0 && ahtSeconds > 0 && intervalSeconds > 0 && Number.isFinite(calls + ahtSeconds + intervalSeconds) && (calls * ahtSeconds) / intervalSeconds <= MAX_ERLANGS;
     if (!fine) return staffInterval(input);

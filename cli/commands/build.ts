@@ -41,11 +41,11 @@ const command: Command = {
     if (strategy !== 'in-place' && strategy !== 'copy') throw new UserError(`--strategy: expected in-place or copy, got "${strategy}"`);
     const memoryLimit = memorySizeFlag(values['memory-limit'], 'memory-limit');
     const config = loadConfig(values.config);
-    const { openDatabase } = await import('../../core/db.ts');
+    const { openDatabase, setMemoryLimit } = await import('../../core/db.ts');
     const { buildMarts } = await import('../../marts/build.ts');
     const db = await openDatabase(values.db);
     try {
-      if (memoryLimit) await db.conn.run(`SET memory_limit = '${memoryLimit}'`);
+      if (memoryLimit) await setMemoryLimit(db.conn, memoryLimit);
       console.log(`building marts in ${values.db} (T = ${config.slThresholdSeconds} s, W = ${config.journeyWindowDays} d, ${config.intervalMinutes}-min intervals, ${config.timezone})`);
       const result = await buildMarts(db.conn, config, (m) => console.log(m), undefined, { full: values.full, strategy });
       if (result.failedModel) return 1;

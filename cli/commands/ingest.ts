@@ -71,13 +71,13 @@ const command: Command = {
     // The key is checked before the database is opened: a missing key changes nothing.
     const { Pseudonymizer, loadPseudonymKey } = await import('../../pipelines/pseudonymize.ts');
     const pseudonymizer = values.pseudonymize ? new Pseudonymizer(loadPseudonymKey(values['key-file'])) : undefined;
-    const { openDatabase } = await import('../../core/db.ts');
+    const { openDatabase, setMemoryLimit } = await import('../../core/db.ts');
     const { ingestPath } = await import('../../pipelines/ingest.ts');
     const db = await openDatabase(values.db);
     let failed = 0;
     try {
       // Bounds memory on large files: DuckDB spills the staged and checked rows to disk beyond this.
-      await db.conn.run(`SET memory_limit = '${memoryLimit}'`);
+      await setMemoryLimit(db.conn, memoryLimit);
       for (const path of positionals) {
         const results = await ingestPath(db.conn, path, {
           source: values.source as Source | undefined,
