@@ -4,21 +4,22 @@
 --   first_seen_at: First activity (local).
 --   last_seen_at: Last activity (local).
 --   contacts_answered: Contact legs the agent answered.
---   primary_queue_id: Queue of most of the agent's answered legs.
+--   primary_queue_id: Queue of most of the agent's answered legs (on a tie, the first by queue id).
 -- tests:
 --   unique: agent_id
 --   not_null: agent_id
-with activity as (
-    select agent as agent_id, arrival_at as activity_at, queue as queue_id, answer_at is not null as answered from raw_acd_contacts where agent is not null
-    union all select agent, start_at, queue, false from raw_agent_states
-    union all select assignee, event_at, group_name, false from raw_ticket_events where assignee is not null
+with queues as (
+    select agent_id, queue_id, min(first_at) as first_at, max(last_at) as last_at, sum(contacts_answered) as answered
+    from int_agent_days
+    group by all
 )
 
 select
     agent_id,
-    min(activity_at) as first_seen_at,
-    max(activity_at) as last_seen_at,
-    count(*) filter (where answered) as contacts_answered,
-    mode(queue_id) filter (where answered) as primary_queue_id
-from activity
+    min(first_at) as first_seen_at,
+    max(last_at) as last_seen_at,
+    sum(answered)::bigint as contacts_answered,
+    -- ties go to the first queue id, so a full and an incremental build agree
+    arg_min(queue_id, (-answered, queue_id)) filter (where answered > 0 and queue_id is not null) as primary_queue_id
+from queues
 group by agent_id

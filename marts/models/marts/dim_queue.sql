@@ -17,11 +17,9 @@ with catalog as (
 ),
 
 seen as (
-    select queue as queue_id from raw_acd_contacts where queue is not null
-    union select transfer_to from raw_acd_contacts where transfer_to is not null and transfer_to in (select queue from raw_acd_contacts)
-    union select group_name from raw_ticket_events where group_name is not null
-    union select escalation_to from raw_bot_turns where escalation_to is not null
-    union select queue from raw_agent_states where queue is not null
+    select queue_id from int_queue_days where seen_in <> 'transfer'
+    -- a transfer target is a queue when contacts also queued in it (else an outside number)
+    union select queue_id from int_queue_days where seen_in = 'transfer' and queue_id in (select queue_id from int_queue_days where seen_in = 'contact')
     union select 'none'
 ),
 
