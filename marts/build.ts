@@ -31,6 +31,10 @@ export interface ModelRun {
   /** Rows written: all in a full build; in an incremental one, the rows of rebuilt partitions that changed. */
   rowsWritten: number;
   note?: string;
+  /** An additive model's partitions updated by adding its input's changes. */
+  added?: boolean;
+  /** Inputs read from their rows rebuilt in the same build (partitioned alike). */
+  readRebuilt?: string[];
 }
 
 export interface BuildOptions {
@@ -251,7 +255,7 @@ function stopped(ctx: BuildContext, schema: string, runs: ModelRun[], model: str
 }
 
 function logged(log: (m: string) => void, model: Model, u: ModelUpdate): ModelRun {
-  const run: ModelRun = { name: u.name, rows: u.rows, seconds: u.seconds, mode: u.mode, partitions: u.partitions, rowsWritten: u.rowsWritten, note: u.note };
+  const run: ModelRun = { name: u.name, rows: u.rows, seconds: u.seconds, mode: u.mode, partitions: u.partitions, rowsWritten: u.rowsWritten, note: u.note, added: u.added, readRebuilt: u.readRebuilt };
   log(modelLine(model, run, true));
   return run;
 }
@@ -261,7 +265,7 @@ function modelLine(model: Model, run: ModelRun, incremental = false): string {
   const head = `  ${model.layer.padEnd(12)} ${model.name.padEnd(28)} ${fmtRows(run.rows).padStart(12)} rows  ${run.seconds.toFixed(2)} s`;
   if (!incremental) return head;
   if (run.mode === 'unchanged') return `${head}  unchanged`;
-  if (run.mode === 'partitions') return `${head}  ${fmtRows(run.partitions ?? 0)} partitions rebuilt, ${fmtRows(run.rowsWritten)} rows written`;
+  if (run.mode === 'partitions') return `${head}  ${fmtRows(run.partitions ?? 0)} partitions ${run.added ? 'updated by adding changes' : 'rebuilt'}, ${fmtRows(run.rowsWritten)} rows written`;
   return `${head}  rebuilt whole${run.note ? ` (${run.note})` : ''}`;
 }
 

@@ -13,6 +13,9 @@
  *      and inserted; otherwise the partitions are replaced (old rows found by a narrow scan, deleted by row id)
  *      and only the columns read downstream are kept of the old rows;
  *   4. the new rows (`_side` +1) and old rows (−1) that may differ are the model's changed rows.
+ * An additive model (a count or sum of one input's rows by group) whose only changed input is a model skips step
+ * 2: its SQL runs over that input's new rows and over its old rows, and the two results are added to and
+ * subtracted from the affected partitions' rows, so the input is not read again.
  *
  * A model sees an input as changed only in the columns it reads (from DuckDB's plan of its SQL): versions of a
  * row that agree on those cancel out, so a touchpoint whose next contact changed does not make the node flow of
@@ -37,6 +40,10 @@ export interface ModelUpdate {
   rowsWritten: number;
   /** Why a model with partitions was rebuilt whole. */
   note?: string;
+  /** Mode partitions of an additive model: its input's changes were added to the partitions' rows. */
+  added?: boolean;
+  /** Mode partitions: inputs read from their rows rebuilt in this update rather than from their tables. */
+  readRebuilt?: string[];
   /** Mode partitions: the partition key and a relation of the rebuilt partitions' rows. */
   key?: string[];
   rebuilt?: string;
@@ -113,6 +120,8 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
   /** Changed rows that may hold an old and a new version of a row that agree (partitions replaced, not compared). */
   const uncompared = new Set<string>();
   const plans = new Map<string, Map<string, Set<string> | null>>();
+  /** Model → its partitions rebuilt in this update and their new rows (with `_h`), for the models downstream. */
+  const rebuilt = new Map<string, { affected: string; fresh: string }>();
   const scratch = new Scratch(conn);
   const readBy = new Set(models.flatMap((m) => m.dependsOn));
   const runs: ModelUpdate[] = [];
@@ -147,16 +156,18 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
     // the changes of each input in the columns this model reads
     const seen = new Map<string, string>();
     const reads = await columnsRead(model);
+    const inc = model.incremental;
+    // an additive model takes the changes of its one changed input (a model) with their signs
+    const signed = !!inc?.additive && candidates.length === 1 && !model.rawInputs.includes(candidates[0]!);
     for (const input of candidates) {
-      const rel = model.rawInputs.includes(input) ? changed.get(input)! : await changesSeenBy(model, input, reads.get(input));
+      const rel = model.rawInputs.includes(input) ? changed.get(input)! : await changesSeenBy(model, input, reads.get(input), signed);
       if (rel) seen.set(input, rel);
     }
     if (seen.size === 0) return unchanged();
-    const inc = model.incremental;
     const unmapped = inc ? [...seen.keys()].filter((i) => !inc.maps.some((p) => p.input === i)) : [];
     let note = !inc ? undefined : opts.whole?.has(name) ? 'its partition_key test failed in the last build' : unmapped.length ? `${unmapped.join(', ')} changed and is not mapped to partitions` : undefined;
     if (inc && !note) {
-      const rebuilt = await rebuildPartitions(model, seen);
+      const rebuilt = await rebuildPartitions(model, seen, signed);
       if (rebuilt === 'unchanged') return unchanged();
       if (rebuilt) return { mode: 'partitions', ...rebuilt };
       note = 'a new row has no partition key';
@@ -234,13 +245,18 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
   /**
    * The input's changed rows as the model sees them: only the columns it reads (and its header names), where
    * an old and a new version that agree on those cancel out; a set (duplicates may collapse). Null when nothing
-   * it reads changed.
+   * it reads changed. `signed`: each differing row once with `_n`, how many more of it there are (negative:
+   * fewer).
    */
-  async function changesSeenBy(model: Model, input: string, read: Set<string> | null | undefined): Promise<string | null> {
+  async function changesSeenBy(model: Model, input: string, read: Set<string> | null | undefined, signed = false): Promise<string | null> {
     const all = changed.get(input)!;
     const columns = (await queryRows<{ c: string }>(conn, `SELECT column_name AS c FROM (DESCRIBE ${all})`)).map((r) => r.c).filter((c) => c !== '_side');
     const words = headerWords(model, input);
     const cols = read ? columns.filter((c) => read.has(c) || words.has(c)) : columns;
+    if (signed) {
+      const rel = await scratch.make(`changed_${input}_for_${model.name}`, signedChanges(all, cols.length ? cols : columns));
+      return (await count(conn, rel)) > 0 ? rel : null;
+    }
     if (cols.length === columns.length && !uncompared.has(input)) return `(SELECT * EXCLUDE (_side) FROM ${all})`;
     if (cols.length === 0) return (await count(conn, `(SELECT sum(_side) AS s FROM ${all}) WHERE s <> 0`)) > 0 ? `(SELECT * EXCLUDE (_side) FROM ${all})` : null;
     const rel = await scratch.make(`changed_${input}_for_${model.name}`, netChanges(all, cols));
@@ -267,9 +283,21 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
 
   /**
    * Rebuilds the partitions the changed inputs touch. 'unchanged' when they touch none; null when a new row has
-   * no partition key (the caller rebuilds the model whole).
+   * no partition key (the caller rebuilds the model whole). `signed`: the one changed input's rows carry `_n`
+   * (changesSeenBy), to be added to an additive model.
    */
-  async function rebuildPartitions(model: Model, seen: Map<string, string>): Promise<{ partitions: number; rowsWritten: number; key: string[]; rebuilt: string } | 'unchanged' | null> {
+  async function rebuildPartitions(
+    model: Model,
+    seen: Map<string, string>,
+    signed: boolean,
+  ): Promise<{ partitions: number; rowsWritten: number; key: string[]; rebuilt: string; added?: boolean; readRebuilt?: string[] } | 'unchanged' | null> {
+    const found = signed ? await addedRows(model, [...seen][0]!) : await rebuiltRows(model, seen);
+    if (found === 'unchanged' || found === null) return found;
+    return { ...(await replacePartitions(model, found)), ...(signed ? { added: true } : {}), ...(found.readRebuilt ? { readRebuilt: found.readRebuilt } : {}) };
+  }
+
+  /** The new rows of the partitions the changed inputs touch: the model's SQL over the rows they need. */
+  async function rebuiltRows(model: Model, seen: Map<string, string>): Promise<NewRows | 'unchanged' | null> {
     const inc = model.incremental!;
     const name = model.name;
     const key = inc.key;
@@ -291,17 +319,19 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
     // hide each input the header maps behind a view of the rows the affected partitions need
     await scratch.make('affected', `SELECT ${columns} FROM ${affected}`, 'VIEW');
     const hidden: string[] = [];
+    const readRebuilt: string[] = [];
     for (const input of new Set([...inc.maps.map((p) => p.input), ...Object.keys(inc.reads)])) {
       const maps = inc.maps.filter((p) => p.input === input && p.kind !== 'select');
       const condition = inc.reads[input] ?? (maps.length ? maps.map((p) => neededRows(p, affected)).join(' OR ') : null);
       if (!condition) continue; // mapped by queries only: read whole
       const source = model.rawInputs.includes(input) ? table('main', input) : table(to, input);
-      await scratch.make(input, `SELECT * FROM ${source} WHERE ${condition}`, 'VIEW');
+      const own = inc.reads[input] ? undefined : await rebuiltRowsCover(input, maps, affected);
+      if (own) readRebuilt.push(input);
+      await scratch.make(input, own ? `SELECT * EXCLUDE (_h) FROM ${own} WHERE ${condition}` : `SELECT * FROM ${source} WHERE ${condition}`, 'VIEW');
       hidden.push(input);
     }
-    const inAffected = isIn(key, affected);
     const nullKey = key.map((k) => `(${k}) IS NULL`).join(' OR ');
-    const fresh = await scratch.make(`new_${name}`, `SELECT *, hash(model) AS _h FROM (\n${model.sql}\n) AS model WHERE ${inAffected} OR ${nullKey}`);
+    const fresh = await scratch.make(`new_${name}`, `SELECT *, hash(model) AS _h FROM (\n${model.sql}\n) AS model WHERE ${isIn(key, affected)} OR ${nullKey}`);
     for (const h of hidden) await scratch.drop(h, 'VIEW');
     await scratch.drop('affected', 'VIEW');
     if ((await count(conn, `${fresh} WHERE ${nullKey}`)) > 0) {
@@ -309,6 +339,77 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
       await scratch.drop(`affected_${name}`);
       return null;
     }
+    return { partitions, affected, fresh, ...(readRebuilt.length ? { readRebuilt } : {}) };
+  }
+
+  /**
+   * The input's new rows of this update when they hold every row the affected partitions need: the model is
+   * partitioned like the input (each line about it names the input's own partition key), and the input rebuilt
+   * all of the affected partitions. Reading them spares a scan of the input's table.
+   */
+  async function rebuiltRowsCover(input: string, maps: PartitionMap[], affected: string): Promise<string | undefined> {
+    const theirs = rebuilt.get(input);
+    const inputKey = models.find((m) => m.name === input)?.incremental?.key.map(normalized);
+    const same = (exprs: string[]) => inputKey && exprs.length === inputKey.length && exprs.every((e, i) => normalized(e) === inputKey[i]);
+    if (!theirs || !maps.length || !maps.every((p) => p.kind === 'key' && same(p.exprs))) return undefined;
+    const columns = keyColumns(inputKey!);
+    const outside = await count(conn, `${affected} WHERE (${columns.join(', ')}) NOT IN (SELECT ${columns.join(', ')} FROM ${theirs.affected})`);
+    return outside === 0 ? theirs.fresh : undefined;
+  }
+
+  /**
+   * An additive model's new rows of the partitions its input's changes touch: its SQL over the input's new rows,
+   * added to the partitions' rows, and over the input's old rows, subtracted; a group whose measures all come to
+   * 0 is gone. Null when a row has no partition key.
+   */
+  async function addedRows(model: Model, [input, changes]: [string, string]): Promise<NewRows | 'unchanged' | null> {
+    const name = model.name;
+    const { key, additive: measures } = model.incremental!;
+    const sides: string[] = [];
+    for (const [side, rows] of [['added', '_n > 0'], ['removed', '_n < 0']] as const) {
+      await scratch.make(input, `SELECT * EXCLUDE (_n, _copy) FROM (SELECT *, unnest(range(abs(_n))) AS _copy FROM ${changes} WHERE ${rows})`, 'VIEW');
+      sides.push(await scratch.make(`${side}_${name}`, model.sql));
+    }
+    await scratch.drop(input, 'VIEW');
+    const [added, removed] = sides as [string, string];
+    const keyOf = (rel: string) => `SELECT ${key.map((k, i) => `(${k}) AS ${keyColumns(key)[i]}`).join(', ')} FROM ${rel}`;
+    const affected = await scratch.make(`affected_${name}`, `SELECT DISTINCT * FROM (${keyOf(added)} UNION ALL ${keyOf(removed)})`);
+    const dropAll = async () => {
+      for (const t of [`added_${name}`, `removed_${name}`, `affected_${name}`]) await scratch.drop(t);
+    };
+    if ((await count(conn, `${affected} WHERE ${keyColumns(key).map((c) => `${c} IS NULL`).join(' OR ')}`)) > 0) {
+      await dropAll();
+      return null;
+    }
+    const partitions = await count(conn, affected);
+    if (partitions === 0) {
+      await dropAll();
+      return 'unchanged';
+    }
+    const columns = await queryRows<{ c: string; t: string }>(conn, `SELECT column_name AS c, column_type AS t FROM (DESCRIBE ${table(from, name)})`);
+    const isMeasure = (c: string) => measures!.includes(c);
+    const negated = columns.map(({ c }) => (isMeasure(c) ? `-${ident(c)}` : ident(c))).join(', ');
+    const summed = columns.map(({ c, t }) => (isMeasure(c) ? `sum(${ident(c)})::${t} AS ${ident(c)}` : ident(c))).join(', ');
+    const groups = columns.filter(({ c }) => !isMeasure(c)).map(({ c }) => ident(c)).join(', ');
+    const fresh = await scratch.make(
+      `new_${name}`,
+      `SELECT *, hash(model) AS _h FROM (
+         SELECT ${summed} FROM (
+           SELECT * FROM ${table(from, name)} WHERE ${isIn(key, affected)}
+           UNION ALL SELECT * FROM ${added}
+           UNION ALL SELECT ${negated} FROM ${removed})
+         GROUP BY ${groups} HAVING ${measures!.map((m) => `sum(${ident(m)}) <> 0`).join(' OR ')}) AS model`,
+    );
+    await scratch.drop(`added_${name}`);
+    await scratch.drop(`removed_${name}`);
+    return { partitions, affected, fresh };
+  }
+
+  /** The old rows of the affected partitions give way to the new ones; the changed rows are kept for downstream. */
+  async function replacePartitions(model: Model, { partitions, affected, fresh }: NewRows): Promise<{ partitions: number; rowsWritten: number; key: string[]; rebuilt: string }> {
+    const name = model.name;
+    const key = model.incremental!.key;
+    const inAffected = isIn(key, affected);
     const keep = readBy.has(name);
     const needed = await neededColumns(name);
     const all = (await queryRows<{ c: string }>(conn, `SELECT column_name AS c FROM (DESCRIBE ${table(from, name)})`)).map((r) => r.c);
@@ -338,10 +439,20 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
       await exec(conn, `INSERT INTO ${table(to, name)} SELECT * EXCLUDE (_h) FROM ${fresh} WHERE _h IN (SELECT _h FROM ${diff})`);
       rowsWritten = await count(conn, `${fresh} WHERE _h IN (SELECT _h FROM ${diff})`);
     }
-    for (const t of [`old_${name}`, `diff_${name}`, `affected_${name}`]) await scratch.drop(t);
+    // the affected partitions stay (dropped with the update's scratch tables) for the models downstream
+    for (const t of [`old_${name}`, `diff_${name}`]) await scratch.drop(t);
+    rebuilt.set(name, { affected, fresh });
     scratch.keep(fresh);
     return { partitions, rowsWritten, key, rebuilt: `(SELECT * EXCLUDE (_h) FROM ${fresh})` };
   }
+}
+
+/** The new rows of a model's affected partitions: their count, the table of their keys and of the rows (with `_h`). */
+interface NewRows {
+  partitions: number;
+  affected: string;
+  fresh: string;
+  readRebuilt?: string[];
 }
 
 /** Drops what updateModels kept for the data tests. */
@@ -386,6 +497,14 @@ export function netChanges(changes: string, columns: string[]): string {
   return `SELECT ${columns.map(ident).join(', ')} FROM ${changes} GROUP BY ALL HAVING sum(_side) <> 0`;
 }
 
+/** As netChanges, with `_n`: how many more rows of each projection there are (negative: fewer). */
+function signedChanges(changes: string, columns: string[]): string {
+  return `SELECT ${columns.map(ident).join(', ')}, sum(_side)::BIGINT AS _n FROM ${changes} GROUP BY ALL HAVING sum(_side) <> 0`;
+}
+
+/** An expression as written, without its spaces: two lines naming the same expression compare equal. */
+const normalized = (expr: string) => expr.replace(/\s+/g, '');
+
 /** Columns of the table of affected partitions: key, or key1, key2, … */
 export const keyColumns = (key: string[]) => (key.length === 1 ? ['key'] : key.map((_, i) => `key${i + 1}`));
 
@@ -411,8 +530,9 @@ export function partitionsOf(map: PartitionMap, rows: string, parts: number): st
 
 /**
  * Condition on an input's rows: those a partition in `affected` needs (a superset is fine). A key written as a
- * prefix and a column ('acd:' || contact_id) is compared on the column itself, which lets DuckDB skip the row
- * groups outside the affected ids (new contacts, sessions and tickets sit together at the end of a table).
+ * prefix and a column ('acd:' || contact_id) is compared on the column itself, and a key whose first part is a
+ * time column's day (started_at::date) first bounds the column by the affected days: both let DuckDB skip the
+ * row groups outside (new contacts, sessions, tickets and states sit together at the end of a table).
  */
 export function neededRows(map: PartitionMap, affected: string): string {
   switch (map.kind) {
@@ -421,6 +541,12 @@ export function neededRows(map: PartitionMap, affected: string): string {
       if (prefixed) {
         const [, prefix, column] = prefixed as unknown as [string, string, string];
         return `${column} IN (SELECT substr(key, ${prefix.length + 1}) FROM ${affected} WHERE starts_with(key, '${prefix}'))`;
+      }
+      const day = /^(\w+)::date$/i.exec(map.exprs[0]!.trim());
+      if (day) {
+        const [, column] = day as unknown as [string, string];
+        const first = keyColumns(map.exprs)[0]!;
+        return `(${column} >= (SELECT min(${first}) FROM ${affected}) AND ${column} < (SELECT max(${first}) FROM ${affected}) + 1 AND ${isIn(map.exprs, affected)})`;
       }
       return isIn(map.exprs, affected);
     }

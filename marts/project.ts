@@ -19,6 +19,9 @@
  *   --   input read: condition          (the rows of the input the model reads to rebuild the partitions in
  *   --                                   `affected`, columns key or key1, key2, …; default: the rows the lines
  *   --                                   above put in them)
+ *   --   additive: measure[, …]         (the model groups one input's rows and its measures count or sum them,
+ *   --                                   the first a count: a change of that input alone is added to the
+ *   --                                   partitions instead of rebuilding them)
  *
  * An incremental model promises: its rows of a partition are the same whether it reads its whole inputs or
  * only the rows each input line puts in that partition (plus the inputs it reads whole). marts/incremental.ts
@@ -76,6 +79,11 @@ export interface Incremental {
   maps: PartitionMap[];
   /** Per input, the rows read to rebuild the partitions in `affected` (overrides the maps). */
   reads: Record<string, string>;
+  /**
+   * Measures of a model that groups the rows of one input and counts or sums them (the first a count of rows):
+   * the model's rows from that input's changed rows, new ones added and old ones subtracted, update it.
+   */
+  additive?: string[];
 }
 
 export interface Model {
@@ -123,6 +131,8 @@ function parseHeader(name: string, text: string): Pick<Model, 'description' | 'c
     } else if (trimmed) tests.push(...parseTest(name, trimmed));
   }
   const inc = incremental && parseIncremental(name, incremental.key, incremental.lines);
+  const undocumented = inc?.additive?.filter((m) => !columns.some((c) => c.name === m)) ?? [];
+  if (undocumented.length) throw new Error(`${name}: additive names ${undocumented.join(', ')}, not among its columns`);
   if (inc) {
     // incremental builds cannot place a row without a partition key: a full build that makes one says so here
     const sqlOn = (rel: string) => `SELECT * FROM ${rel} WHERE ${inc.key.map((k) => `(${k}) IS NULL`).join(' OR ')}`;
@@ -155,7 +165,13 @@ function parseIncremental(model: string, keyText: string, lines: string[]): Incr
   const key = splitTopLevel(keyText);
   const maps: PartitionMap[] = [];
   const reads: Record<string, string> = {};
+  let additive: string[] | undefined;
   for (const line of lines) {
+    const measures = /^additive:\s*(.+)$/.exec(line);
+    if (measures) {
+      additive = measures[1]!.split(',').map((c) => c.trim());
+      continue;
+    }
     const m = /^(\w+)( read)?:\s*(.+)$/.exec(line);
     if (!m) throw new Error(`${model}: cannot read incremental line "${line}"`);
     const [, input, read, rest] = m as unknown as [string, string, string | undefined, string];
@@ -170,7 +186,7 @@ function parseIncremental(model: string, keyText: string, lines: string[]): Incr
       else maps.push({ input, kind: 'key', exprs });
     }
   }
-  return { key, maps, reads };
+  return { key, maps, reads, additive };
 }
 
 function parseTest(model: string, line: string): DataTest[] {
@@ -236,6 +252,7 @@ export function loadProject(dir = martsDir): { models: Model[]; singularTests: D
       const test: DataTest = { name, kind: 'singular', sql, ...readsOf(sql), incremental: parseHeader(name, sql).incremental };
       checkHeaderInputs(name, test.incremental, test.dependsOn!, test.rawInputs!);
       if (test.incremental?.maps.some((m) => m.kind === 'select')) throw new Error(`${name}: a test's incremental header maps its inputs by expressions, not queries`);
+      if (test.incremental?.additive) throw new Error(`${name}: a test's incremental header has no additive line`);
       return test;
     });
   return { models: topologicalOrder(models), singularTests };

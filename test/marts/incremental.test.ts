@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, queryOne, queryRows, type Database } from '../../core/db.ts';
+import { exec, openDatabase, queryOne, queryRows, type Database } from '../../core/db.ts';
 import { ingestPath } from '../../pipelines/ingest.ts';
 import { buildMarts, type BuildOptions, type BuildResult } from '../../marts/build.ts';
 import { loadProject, martsDir } from '../../marts/project.ts';
@@ -164,9 +164,19 @@ describe('incremental builds give the tables of a full build', () => {
     await ingestLines(db, 'first', except([days.at(-1)!]));
     const first = await build(db);
     expect(first).toMatchObject({ kind: 'full', reason: 'no earlier build in this database' });
+    await exec(db.conn, 'CREATE TEMP TABLE flow_before AS SELECT * FROM kpi_node_flow');
     await ingestLines(db, 'last', only([days.at(-1)!]));
     const next = await build(db);
+    // node flow (additive) took the changes of fct_node: steps counted again, and steps whose count fell to 0 gone
+    const flowSteps = `SELECT date, queue_id, channel, from_node, to_node FROM`;
+    const gone = await queryOne<{ n: number }>(db.conn, `SELECT count(*) AS n FROM (${flowSteps} flow_before EXCEPT ${flowSteps} kpi_node_flow)`);
+    const recounted = await queryOne<{ n: number }>(db.conn, `SELECT count(*) AS n FROM flow_before b JOIN kpi_node_flow a USING (date, queue_id, channel, from_node, to_node) WHERE a.touchpoints <> b.touchpoints`);
     db.close();
+    expect(next.models.find((m) => m.name === 'kpi_node_flow')).toMatchObject({ mode: 'partitions', added: true });
+    // journeys are partitioned by customer like the touchpoints: read from the touchpoints just rebuilt
+    expect(next.models.find((m) => m.name === 'fct_journey')).toMatchObject({ mode: 'partitions', readRebuilt: ['fct_touchpoint'] });
+    expect(gone!.n).toBeGreaterThan(0);
+    expect(recounted!.n).toBeGreaterThan(0);
     expect(next.kind).toBe('incremental');
     expect(next.reason).toMatch(/^4 new ingests since the last build/);
     // the new day touches a fraction of the partitions: the first days' KPI rows stay as they were

@@ -12,15 +12,15 @@
 --   not_null: date, queue_id, channel, from_node, to_node, touchpoints
 -- incremental: date, queue_id, channel
 --   fct_node: date, queue_id, channel
---   fct_touchpoint: date, queue_id, channel
+--   additive: touchpoints
 with nodes as (
     select * from fct_node
 ),
 
 entries as (
-    select n.date, n.queue_id, n.channel, 'start:' || t.touchpoint_type as from_node, n.node_key as to_node
-    from nodes n join fct_touchpoint t using (touchpoint_id)
-    where n.node_seq = 1
+    select date, queue_id, channel, 'start:' || touchpoint_type as from_node, node_key as to_node
+    from nodes
+    where node_seq = 1
 ),
 
 steps as (

@@ -21,7 +21,7 @@
 --   unique: journey_id
 --   not_null: journey_id, customer_id, started_at, touchpoints
 -- incremental: customer_id
---   fct_touchpoint: customer_id
+--   fct_touchpoint: coalesce(customer_id, touchpoint_id)
 with touchpoints as (
     select * from fct_touchpoint where journey_id is not null
 ),

@@ -14,6 +14,10 @@
 --   duration_seconds: Time spent in the node.
 --   exit_reason: next, to_queue, self_service, hang_up, answered, abandoned, completed, transfer, fallback, escalation, end or the next ticket status.
 --   next_node: node_key of the next node, or 'end:<touchpoint outcome>'.
+--   touchpoint_type: Type of the touchpoint: contact, bot_session or ticket.
+--   queue_id: Queue of the touchpoint.
+--   channel: Channel of the touchpoint.
+--   date: Local date the touchpoint started.
 -- tests:
 --   unique: touchpoint_id, node_seq
 --   not_null: touchpoint_id, node_seq, node_type, node_key, next_node
@@ -122,6 +126,7 @@ select
     coalesce(o.fixed_seconds, epoch(o.exited_at) - epoch(o.entered_at)) as duration_seconds,
     o.exit_reason,
     coalesce(lead(o.node_key) over (partition by o.touchpoint_id order by o.node_seq), 'end:' || t.outcome) as next_node,
+    t.touchpoint_type,
     t.queue_id,
     t.channel,
     t.date

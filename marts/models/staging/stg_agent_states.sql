@@ -17,7 +17,7 @@
 --                     where s.start_at < n.first_new group by 1)
 --     select s.start_at::date from raw_agent_states s join new_rows n using (agent) left join previous p using (agent)
 --     where s.end_at is null and s.start_at >= coalesce(p.previous_start, n.first_new) and s.start_at < n.last_new
---   raw_agent_states read: start_at::date >= (select min(key) from affected)
+--   raw_agent_states read: start_at >= (select min(key) from affected)
 with source as (
     select * from raw_agent_states
 ),
