@@ -291,9 +291,16 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
     seen: Map<string, string>,
     signed: boolean,
   ): Promise<{ partitions: number; rowsWritten: number; key: string[]; rebuilt: string; added?: boolean; readRebuilt?: string[] } | 'unchanged' | null> {
-    const found = signed ? await addedRows(model, [...seen][0]!) : await rebuiltRows(model, seen);
+    const add = signed && (await exactMeasures(model));
+    const found = add ? await addedRows(model, [...seen][0]!) : await rebuiltRows(model, seen);
     if (found === 'unchanged' || found === null) return found;
-    return { ...(await replacePartitions(model, found)), ...(signed ? { added: true } : {}), ...(found.readRebuilt ? { readRebuilt: found.readRebuilt } : {}) };
+    return { ...(await replacePartitions(model, found)), ...(add ? { added: true } : {}), ...(found.readRebuilt ? { readRebuilt: found.readRebuilt } : {}) };
+  }
+
+  /** An additive model's measures are whole numbers (a sum of floats would not add up to what a rebuild gives). */
+  async function exactMeasures(model: Model): Promise<boolean> {
+    const types = await queryRows<{ c: string; t: string }>(conn, `SELECT column_name AS c, column_type AS t FROM (DESCRIBE ${table(from, model.name)})`);
+    return model.incremental!.additive!.every((m) => /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/.test(types.find((x) => x.c === m)?.t ?? ''));
   }
 
   /** The new rows of the partitions the changed inputs touch: the model's SQL over the rows they need. */

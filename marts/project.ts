@@ -19,9 +19,9 @@
  *   --   input read: condition          (the rows of the input the model reads to rebuild the partitions in
  *   --                                   `affected`, columns key or key1, key2, …; default: the rows the lines
  *   --                                   above put in them)
- *   --   additive: measure[, …]         (the model groups one input's rows and its measures count or sum them,
- *   --                                   the first a count: a change of that input alone is added to the
- *   --                                   partitions instead of rebuilding them)
+ *   --   additive: measure[, …]         (the model groups one input's rows and its measures count them or sum
+ *   --                                   whole numbers of them, the first a count: a change of that input alone
+ *   --                                   is added to the partitions instead of rebuilding them)
  *
  * An incremental model promises: its rows of a partition are the same whether it reads its whole inputs or
  * only the rows each input line puts in that partition (plus the inputs it reads whole). marts/incremental.ts

@@ -99,10 +99,12 @@ all_nodes as (
     union all select * from ticket_nodes
 ),
 
+-- numbered and linked to the next node in one pass over the touchpoint's nodes; the touchpoint's columns are
+-- joined afterwards, so the sort carries only the nodes
 ordered as (
     select
         n.touchpoint_id,
-        row_number() over (partition by n.touchpoint_id order by n.leg_seq nulls first, n.step, n.sub_step) as node_seq,
+        row_number() over steps as node_seq,
         n.leg_seq,
         n.node_type,
         n.node_name,
@@ -110,8 +112,10 @@ ordered as (
         n.entered_at,
         n.exited_at,
         n.exit_reason,
-        n.fixed_seconds
+        n.fixed_seconds,
+        lead(n.node_type || ':' || n.node_name) over steps as next_key
     from all_nodes n
+    window steps as (partition by n.touchpoint_id order by n.leg_seq nulls first, n.step, n.sub_step)
 )
 
 select
@@ -125,7 +129,7 @@ select
     o.exited_at,
     coalesce(o.fixed_seconds, epoch(o.exited_at) - epoch(o.entered_at)) as duration_seconds,
     o.exit_reason,
-    coalesce(lead(o.node_key) over (partition by o.touchpoint_id order by o.node_seq), 'end:' || t.outcome) as next_node,
+    coalesce(o.next_key, 'end:' || t.outcome) as next_node,
     t.touchpoint_type,
     t.queue_id,
     t.channel,
