@@ -351,16 +351,26 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
 
   /**
    * The input's new rows of this update when they hold every row the affected partitions need: the model is
-   * partitioned like the input (each line about it names the input's own partition key), and the input rebuilt
-   * all of the affected partitions. Reading them spares a scan of the input's table.
+   * partitioned like the input (each line about it names the input's own partition key, or a prefix and the
+   * key's one column: 'acd:' || contact_id), and the input rebuilt all of the affected partitions. Reading them
+   * spares a scan of the input's table.
    */
   async function rebuiltRowsCover(input: string, maps: PartitionMap[], affected: string): Promise<string | undefined> {
     const theirs = rebuilt.get(input);
     const inputKey = models.find((m) => m.name === input)?.incremental?.key.map(normalized);
-    const same = (exprs: string[]) => inputKey && exprs.length === inputKey.length && exprs.every((e, i) => normalized(e) === inputKey[i]);
-    if (!theirs || !maps.length || !maps.every((p) => p.kind === 'key' && same(p.exprs))) return undefined;
-    const columns = keyColumns(inputKey!);
-    const outside = await count(conn, `${affected} WHERE (${columns.join(', ')}) NOT IN (SELECT ${columns.join(', ')} FROM ${theirs.affected})`);
+    if (!theirs || !inputKey || !maps.length) return undefined;
+    // per line, the affected partitions whose rows of the input it names, as the input's partitions
+    const partitions: string[] = [];
+    for (const map of maps) {
+      const exprs = map.kind === 'key' ? map.exprs.map(normalized) : [];
+      const prefixed = exprs.length === 1 ? /^'([^']*)'\|\|(\w+)$/.exec(exprs[0]!) : null;
+      if (exprs.length === inputKey.length && exprs.every((e, i) => e === inputKey[i])) partitions.push(`SELECT * FROM ${affected}`);
+      else if (prefixed && inputKey.length === 1 && prefixed[2] === inputKey[0]) {
+        partitions.push(`SELECT substr(key, ${prefixed[1]!.length + 1}) AS key FROM ${affected} WHERE starts_with(key, '${prefixed[1]}')`);
+      } else return undefined;
+    }
+    const columns = keyColumns(inputKey).join(', ');
+    const outside = await count(conn, `(${partitions.join(' UNION ALL ')}) WHERE (${columns}) NOT IN (SELECT ${columns} FROM ${theirs.affected})`);
     return outside === 0 ? theirs.fresh : undefined;
   }
 

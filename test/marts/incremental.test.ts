@@ -175,6 +175,8 @@ describe('incremental builds give the tables of a full build', () => {
     expect(next.models.find((m) => m.name === 'kpi_node_flow')).toMatchObject({ mode: 'partitions', added: true });
     // journeys are partitioned by customer like the touchpoints: read from the touchpoints just rebuilt
     expect(next.models.find((m) => m.name === 'fct_journey')).toMatchObject({ mode: 'partitions', readRebuilt: ['fct_touchpoint'] });
+    // nodes are keyed 'acd:' || contact_id, … : the new contacts' legs come from the legs just rebuilt
+    expect(next.models.find((m) => m.name === 'fct_node')!.readRebuilt).toEqual(expect.arrayContaining(['stg_acd_legs']));
     expect(gone!.n).toBeGreaterThan(0);
     expect(recounted!.n).toBeGreaterThan(0);
     expect(next.kind).toBe('incremental');
