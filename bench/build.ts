@@ -85,6 +85,11 @@ if (values.child) {
 const contacts = Number(values.contacts ?? 10_000_000);
 const days = Number(values.days ?? 60);
 const strategy = values.strategy === 'copy' ? 'copy' : 'in-place';
+const repeats = Number(values.repeat);
+if (!Number.isInteger(repeats) || repeats < 1) {
+  console.error(`--repeat must be a whole number of runs, 1 or more (got ${values.repeat})`);
+  process.exit(2);
+}
 const dir = resolve(values.dir ?? `tmp/bench-build-${contacts}`);
 mkdirSync(dir, { recursive: true });
 const logs = join(dir, 'logs');
@@ -97,6 +102,10 @@ if (!existsSync(join(logs, 'truth.json'))) {
   console.log(`  generated in ${g.seconds.toFixed(1)} s`);
 }
 const truth = JSON.parse(readFileSync(join(logs, 'truth.json'), 'utf8')) as { days: { date: string }[] };
+if (truth.days.length !== days + 1) {
+  console.error(`${logs} holds ${truth.days.length} days of logs, not ${days} + 1: pass --days ${truth.days.length - 1}, or another --dir`);
+  process.exit(2);
+}
 const lastDay = truth.days[days]!.date;
 
 /** Streams a log into the rows before the last day (head) and the rest (tail); lines without a date stay in the head. */
@@ -177,7 +186,7 @@ const tail = step<{ seconds: number }>('ingest:tail');
 console.log(`ingest of ${lastDay}: ${tail.seconds.toFixed(1)} s`);
 // the incremental build is short and the machine's noise large beside it: it runs several times, each from a
 // copy of the database as the day's ingest left it, and the median run is the one compared
-const repeats = Math.max(1, Number(values.repeat));
+
 const beforeIncrement = join(dir, 'before-increment.duckdb');
 if (repeats > 1) copyFileSync(dbPath, beforeIncrement);
 const incRuns: { result: BuildResult; peakRss: number; cpuSeconds: number }[] = [];
@@ -198,7 +207,8 @@ for (let i = 0; i < repeats; i++) {
 }
 rmSync(beforeIncrement, { force: true });
 const bySeconds = [...incRuns].sort((a, b) => a.result.seconds - b.result.seconds);
-const { result: inc, peakRss: incRss, cpuSeconds: incCpu } = bySeconds[Math.floor((repeats - 1) / 2)]!;
+// the middle run (of an even number, the slower of the two in the middle)
+const { result: inc, peakRss: incRss, cpuSeconds: incCpu } = bySeconds[Math.floor(repeats / 2)]!;
 
 const byName = new Map(inc.models.map((m) => [m.name, m]));
 const n = (x: number) => x.toLocaleString('en-US');
