@@ -254,7 +254,7 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
     const words = headerWords(model, input);
     const cols = read ? columns.filter((c) => read.has(c) || words.has(c)) : columns;
     if (signed) {
-      const rel = await scratch.make(`changed_${input}_for_${model.name}`, signedChanges(all, cols.length ? cols : columns));
+      const rel = await scratch.make(`changed_${input}_for_${model.name}`, netChanges(all, cols.length ? cols : columns, true));
       return (await count(conn, rel)) > 0 ? rel : null;
     }
     if (cols.length === columns.length && !uncompared.has(input)) return `(SELECT * EXCLUDE (_side) FROM ${all})`;
@@ -291,15 +291,15 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
     seen: Map<string, string>,
     signed: boolean,
   ): Promise<{ partitions: number; rowsWritten: number; key: string[]; rebuilt: string; added?: boolean; readRebuilt?: string[] } | 'unchanged' | null> {
-    const add = signed && (await exactMeasures(model));
-    const found = add ? await addedRows(model, [...seen][0]!) : await rebuiltRows(model, seen);
+    const columns = signed ? await queryRows<ColumnType>(conn, `SELECT column_name AS c, column_type AS t FROM (DESCRIBE ${table(from, model.name)})`) : [];
+    const add = signed && exactMeasures(model, columns);
+    const found = add ? await addedRows(model, [...seen][0]!, columns) : await rebuiltRows(model, seen);
     if (found === 'unchanged' || found === null) return found;
     return { ...(await replacePartitions(model, found)), ...(add ? { added: true } : {}), ...(found.readRebuilt ? { readRebuilt: found.readRebuilt } : {}) };
   }
 
   /** An additive model's measures are whole numbers (a sum of floats would not add up to what a rebuild gives). */
-  async function exactMeasures(model: Model): Promise<boolean> {
-    const types = await queryRows<{ c: string; t: string }>(conn, `SELECT column_name AS c, column_type AS t FROM (DESCRIBE ${table(from, model.name)})`);
+  function exactMeasures(model: Model, types: ColumnType[]): boolean {
     return model.incremental!.additive!.every((m) => /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/.test(types.find((x) => x.c === m)?.t ?? ''));
   }
 
@@ -363,11 +363,10 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
     const partitions: string[] = [];
     for (const map of maps) {
       const exprs = map.kind === 'key' ? map.exprs.map(normalized) : [];
-      const prefixed = exprs.length === 1 ? /^'([^']*)'\|\|(\w+)$/.exec(exprs[0]!) : null;
+      const prefixed = map.kind === 'key' ? prefixedKey(map.exprs) : null;
       if (exprs.length === inputKey.length && exprs.every((e, i) => e === inputKey[i])) partitions.push(`SELECT * FROM ${affected}`);
-      else if (prefixed && inputKey.length === 1 && prefixed[2] === inputKey[0]) {
-        partitions.push(`SELECT substr(key, ${prefixed[1]!.length + 1}) AS key FROM ${affected} WHERE starts_with(key, '${prefixed[1]}')`);
-      } else return undefined;
+      else if (prefixed && inputKey.length === 1 && prefixed.column === inputKey[0]) partitions.push(unprefixed(prefixed.prefix, affected));
+      else return undefined;
     }
     const columns = keyColumns(inputKey).join(', ');
     const outside = await count(conn, `(${partitions.join(' UNION ALL ')}) WHERE (${columns}) NOT IN (SELECT ${columns} FROM ${theirs.affected})`);
@@ -379,7 +378,7 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
    * added to the partitions' rows, and over the input's old rows, subtracted; a group whose measures all come to
    * 0 is gone. Null when a row has no partition key.
    */
-  async function addedRows(model: Model, [input, changes]: [string, string]): Promise<NewRows | 'unchanged' | null> {
+  async function addedRows(model: Model, [input, changes]: [string, string], columns: ColumnType[]): Promise<NewRows | 'unchanged' | null> {
     const name = model.name;
     const { key, additive: measures } = model.incremental!;
     const sides: string[] = [];
@@ -403,7 +402,6 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
       await dropAll();
       return 'unchanged';
     }
-    const columns = await queryRows<{ c: string; t: string }>(conn, `SELECT column_name AS c, column_type AS t FROM (DESCRIBE ${table(from, name)})`);
     const isMeasure = (c: string) => measures!.includes(c);
     const negated = columns.map(({ c }) => (isMeasure(c) ? `-${ident(c)}` : ident(c))).join(', ');
     const summed = columns.map(({ c, t }) => (isMeasure(c) ? `sum(${ident(c)})::${t} AS ${ident(c)}` : ident(c))).join(', ');
@@ -464,6 +462,12 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
   }
 }
 
+/** A column of a table and its DuckDB type (DESCRIBE). */
+interface ColumnType {
+  c: string;
+  t: string;
+}
+
 /** The new rows of a model's affected partitions: their count, the table of their keys and of the rows (with `_h`). */
 interface NewRows {
   partitions: number;
@@ -510,14 +514,19 @@ class Scratch {
  * A model's changed rows (`_side` +1 new, −1 old) in some of its columns, where versions that agree on those
  * cancel out; each projection that differs is kept once (header lines and queries use changed rows as a set).
  */
-export function netChanges(changes: string, columns: string[]): string {
-  return `SELECT ${columns.map(ident).join(', ')} FROM ${changes} GROUP BY ALL HAVING sum(_side) <> 0`;
+export function netChanges(changes: string, columns: string[], counted = false): string {
+  // counted: with `_n`, how many more rows of each projection there are (negative: fewer)
+  return `SELECT ${columns.map(ident).join(', ')}${counted ? ', sum(_side)::BIGINT AS _n' : ''} FROM ${changes} GROUP BY ALL HAVING sum(_side) <> 0`;
 }
 
-/** As netChanges, with `_n`: how many more rows of each projection there are (negative: fewer). */
-function signedChanges(changes: string, columns: string[]): string {
-  return `SELECT ${columns.map(ident).join(', ')}, sum(_side)::BIGINT AS _n FROM ${changes} GROUP BY ALL HAVING sum(_side) <> 0`;
+/** A one-part key written as a prefix and a column ('acd:' || contact_id). */
+function prefixedKey(exprs: string[]): { prefix: string; column: string } | null {
+  const m = exprs.length === 1 ? /^'([^']*)'\s*\|\|\s*(\w+)$/.exec(exprs[0]!.trim()) : null;
+  return m ? { prefix: m[1]!, column: m[2]! } : null;
 }
+
+/** The keys in `affected` that carry the prefix, without it, as column key. */
+const unprefixed = (prefix: string, affected: string) => `SELECT substr(key, ${prefix.length + 1}) AS key FROM ${affected} WHERE starts_with(key, '${prefix}')`;
 
 /** An expression as written, without its spaces: two lines naming the same expression compare equal. */
 const normalized = (expr: string) => expr.replace(/\s+/g, '');
@@ -554,11 +563,8 @@ export function partitionsOf(map: PartitionMap, rows: string, parts: number): st
 export function neededRows(map: PartitionMap, affected: string): string {
   switch (map.kind) {
     case 'key': {
-      const prefixed = map.exprs.length === 1 ? /^'([^']*)'\s*\|\|\s*(\w+)$/.exec(map.exprs[0]!) : null;
-      if (prefixed) {
-        const [, prefix, column] = prefixed as unknown as [string, string, string];
-        return `${column} IN (SELECT substr(key, ${prefix.length + 1}) FROM ${affected} WHERE starts_with(key, '${prefix}'))`;
-      }
+      const prefixed = prefixedKey(map.exprs);
+      if (prefixed) return `${prefixed.column} IN (${unprefixed(prefixed.prefix, affected)})`;
       const day = /^(\w+)::date$/i.exec(map.exprs[0]!.trim());
       if (day) {
         const [, column] = day as unknown as [string, string];
