@@ -1,7 +1,10 @@
 -- Daily KPIs per queue and channel: queue measures (as kpi_interval, summed over the day), journeys and
 -- first-contact resolution (attributed to the journey's first touchpoint), self-service, bot containment,
 -- CSAT, tickets (response, resolution, SLA, reopens, backlog) and agent-state measures. Counts and sums are
--- kept beside each rate so any roll-up recomputes rates from sums.
+-- kept beside each rate so any roll-up recomputes rates from sums. The contact, touchpoint, journey, bot and
+-- agent-state sums come from int_daily_activity; the ticket measures are counted here from fct_ticket (a
+-- ticket is in the backlog of every day it is open, so new ticket events reach back to old days). Rebuilt
+-- whole in every build: a few thousand rows from two small inputs.
 -- columns:
 --   date: Local date.
 --   queue_id: Queue ('none' for touchpoints without one: IVR self-service, contained bot sessions).
@@ -34,170 +37,106 @@
 --   not_null: date, queue_id, channel
 --   relationships: queue_id -> dim_queue.queue_id
 --   relationships: channel -> dim_channel.channel
--- incremental: date, queue_id, channel
---   int_queue_offers: date, queue_id, channel
---   fct_touchpoint: date, queue_id, channel
---   fct_journey: started_at::date, first_queue_id, first_channel
---   fct_bot_session: date, queue_id, channel
---   fct_ticket: created_at::date .. coalesce(resolved_at::date, (select ticket_last_event_at::date from int_data_end)),
---     queue_id, coalesce(channel, 'ticket')
---   fct_ticket: due_at::date, queue_id, coalesce(channel, 'ticket')
---   fct_agent_state: select s.date, s.queue_id, c.channel from changed s join int_queue_channels c using (queue_id)
---   fct_agent_state read: (date, queue_id) in (select key1, key2 from affected)
---   dim_date: select d.date, t.queue_id, t.channel from changed d,
---     (select distinct queue_id, coalesce(channel, 'ticket') as channel from fct_ticket) t
---   int_data_end: select d.date, t.queue_id, t.channel from dim_date d,
---     (select distinct queue_id, coalesce(channel, 'ticket') as channel from fct_ticket) t
---     where d.date > coalesce((select min(ticket_last_event_at)::date from changed), date '0001-01-01')
-with offers as (
-    select * from int_queue_offers
+with activity as (
+    select * from int_daily_activity
 ),
 
-queue_channel as (
-    select queue_id, channel from int_queue_channels
-),
-
-contact_kpis as (
-    select
-        date, queue_id, channel,
-        count(*) as offered,
-        count(*) filter (where answered) as answered,
-        count(*) filter (where abandoned) as abandoned,
-        count(*) filter (where short_abandon) as short_abandons,
-        count(*) filter (where answered_within_threshold) as answered_within_threshold,
-        any_value(sl_threshold_seconds) as sl_threshold_seconds,
-        coalesce(sum(wait_seconds) filter (where answered), 0) as wait_answered_seconds,
-        coalesce(sum(wait_seconds) filter (where abandoned), 0) as wait_abandoned_seconds,
-        count(*) filter (where answered) as handled,
-        coalesce(sum(handle_seconds) filter (where answered), 0) as handle_seconds,
-        count(*) filter (where transferred) as transferred
-    from offers
-    group by all
-),
-
-touchpoint_kpis as (
-    select
-        date, queue_id, channel,
-        count(*) as touchpoints,
-        count(*) filter (where direction = 'inbound') as inbound_touchpoints,
-        count(*) filter (where is_self_service) as self_service_touchpoints,
-        count(*) filter (where outcome = 'ivr_abandon') as ivr_abandons,
-        count(*) filter (where customer_id is null) as unidentified_touchpoints,
-        count(csat) as csat_responses,
-        count(*) filter (where csat >= 4) as csat_top2,
-        coalesce(sum(csat), 0) as csat_sum
-    from fct_touchpoint
-    group by all
-),
-
-journey_kpis as (
-    select started_at::date as date, first_queue_id as queue_id, first_channel as channel,
-        count(*) as journeys,
-        count(*) filter (where first_contact_resolution) as fcr_journeys,
-        count(*) filter (where resolved) as resolved_journeys
-    from fct_journey
-    group by all
-),
-
-bot_kpis as (
-    select date, queue_id, channel,
-        count(*) as bot_sessions,
-        count(*) filter (where contained) as bot_contained,
-        count(*) filter (where verified_contained) as bot_verified_contained,
-        count(*) filter (where escalated) as bot_escalated,
-        sum(fallback_turns) as bot_fallback_turns,
-        sum(user_turns) as bot_user_turns
-    from fct_bot_session
-    group by all
+tickets as (
+    select *, coalesce(channel, 'ticket') as ticket_channel from fct_ticket
 ),
 
 ticket_created as (
-    select date, queue_id, coalesce(channel, 'ticket') as channel,
+    select date, queue_id, ticket_channel as channel,
         count(*) as tickets_created,
         count(first_response_seconds) as tickets_responded,
         coalesce(sum(first_response_seconds), 0) as first_response_seconds_sum
-    from fct_ticket group by all
+    from tickets group by all
 ),
 
 ticket_resolved as (
-    select resolved_at::date as date, queue_id, coalesce(channel, 'ticket') as channel,
+    select resolved_at::date as date, queue_id, ticket_channel as channel,
         count(*) as tickets_resolved,
         sum(resolution_seconds) as resolution_seconds_sum,
         count(*) filter (where reopened) as tickets_resolved_reopened
-    from fct_ticket where resolved_at is not null group by all
+    from tickets where resolved_at is not null group by all
 ),
 
 ticket_due as (
-    select due_at::date as date, queue_id, coalesce(channel, 'ticket') as channel,
+    select due_at::date as date, queue_id, ticket_channel as channel,
         count(*) filter (where met_sla is not null) as tickets_due,
         count(*) filter (where met_sla) as tickets_met_sla
-    from fct_ticket where due_at is not null group by all
+    from tickets where due_at is not null group by all
+),
+
+backlog_moves as (
+    -- a ticket enters the backlog the day it is created and leaves it the day it is resolved (cancelled ones never count)
+    select created_at::date as date, queue_id, ticket_channel as channel, count(*) as moved
+    from tickets where status <> 'cancelled' group by all
+    union all
+    select greatest(created_at, resolved_at)::date, queue_id, ticket_channel, -count(*)
+    from tickets where status <> 'cancelled' and resolved_at is not null group by all
+),
+
+backlog_days as (
+    -- each day up to the last ticket event, for every queue and channel with tickets
+    select d.date, l.queue_id, l.channel
+    from dim_date d, (select distinct queue_id, channel from backlog_moves) l
+    where d.date <= (select ticket_last_event_at::date from int_data_end)
 ),
 
 ticket_backlog as (
-    select d.date, t.queue_id, coalesce(t.channel, 'ticket') as channel, count(*) as backlog
-    from dim_date d
-    join fct_ticket t on t.created_at < d.date + 1
-        and (t.resolved_at is null or t.resolved_at >= d.date + 1)
-        and t.status <> 'cancelled'
-    where d.date <= (select ticket_last_event_at::date from int_data_end)
-    group by all
-),
-
-state_kpis as (
-    select s.date, s.queue_id, qc.channel,
-        sum(s.duration_seconds) filter (where s.state <> 'logged_out') as logged_in_seconds,
-        coalesce(sum(s.duration_seconds) filter (where s.state = 'ready'), 0) as ready_seconds,
-        coalesce(sum(s.duration_seconds) filter (where s.state in ('talking', 'acw')), 0) as state_handle_seconds,
-        coalesce(sum(s.duration_seconds) filter (where s.state = 'not_ready'), 0) as not_ready_seconds
-    from fct_agent_state s
-    join queue_channel qc using (queue_id)
-    group by all
+    -- tickets open at the end of the day: the moves up to that day, summed
+    select date, queue_id, channel, backlog
+    from (
+        select date, queue_id, channel, is_day,
+            sum(moved) over (partition by queue_id, channel order by date)::BIGINT as backlog
+        from (
+            select date, queue_id, channel, moved, false as is_day from backlog_moves
+            union all select date, queue_id, channel, 0, true from backlog_days
+        )
+    )
+    where is_day and backlog > 0
 ),
 
 keys as (
-    select date, queue_id, channel from contact_kpis
-    union select date, queue_id, channel from touchpoint_kpis
-    union select date, queue_id, channel from journey_kpis
-    union select date, queue_id, channel from bot_kpis
+    select date, queue_id, channel from activity
     union select date, queue_id, channel from ticket_created
     union select date, queue_id, channel from ticket_resolved
     union select date, queue_id, channel from ticket_due
     union select date, queue_id, channel from ticket_backlog
-    union select date, queue_id, channel from state_kpis
 ),
 
 joined as (
     select
         k.date, k.queue_id, k.channel,
-        coalesce(c.offered, 0) as offered,
-        coalesce(c.answered, 0) as answered,
-        coalesce(c.abandoned, 0) as abandoned,
-        coalesce(c.short_abandons, 0) as short_abandons,
-        coalesce(c.answered_within_threshold, 0) as answered_within_threshold,
-        coalesce(c.sl_threshold_seconds, q.sl_threshold_seconds) as sl_threshold_seconds,
-        coalesce(c.wait_answered_seconds, 0) as wait_answered_seconds,
-        coalesce(c.wait_abandoned_seconds, 0) as wait_abandoned_seconds,
-        coalesce(c.handled, 0) as handled,
-        coalesce(c.handle_seconds, 0) as handle_seconds,
-        coalesce(c.transferred, 0) as transferred,
-        coalesce(t.touchpoints, 0) as touchpoints,
-        coalesce(t.inbound_touchpoints, 0) as inbound_touchpoints,
-        coalesce(t.self_service_touchpoints, 0) as self_service_touchpoints,
-        coalesce(t.ivr_abandons, 0) as ivr_abandons,
-        coalesce(t.unidentified_touchpoints, 0) as unidentified_touchpoints,
-        coalesce(t.csat_responses, 0) as csat_responses,
-        coalesce(t.csat_top2, 0) as csat_top2,
-        coalesce(t.csat_sum, 0) as csat_sum,
-        coalesce(j.journeys, 0) as journeys,
-        coalesce(j.fcr_journeys, 0) as fcr_journeys,
-        coalesce(j.resolved_journeys, 0) as resolved_journeys,
-        coalesce(b.bot_sessions, 0) as bot_sessions,
-        coalesce(b.bot_contained, 0) as bot_contained,
-        coalesce(b.bot_verified_contained, 0) as bot_verified_contained,
-        coalesce(b.bot_escalated, 0) as bot_escalated,
-        coalesce(b.bot_fallback_turns, 0) as bot_fallback_turns,
-        coalesce(b.bot_user_turns, 0) as bot_user_turns,
+        coalesce(a.offered, 0) as offered,
+        coalesce(a.answered, 0) as answered,
+        coalesce(a.abandoned, 0) as abandoned,
+        coalesce(a.short_abandons, 0) as short_abandons,
+        coalesce(a.answered_within_threshold, 0) as answered_within_threshold,
+        coalesce(a.sl_threshold_seconds, q.sl_threshold_seconds) as sl_threshold_seconds,
+        coalesce(a.wait_answered_seconds, 0) as wait_answered_seconds,
+        coalesce(a.wait_abandoned_seconds, 0) as wait_abandoned_seconds,
+        coalesce(a.handled, 0) as handled,
+        coalesce(a.handle_seconds, 0) as handle_seconds,
+        coalesce(a.transferred, 0) as transferred,
+        coalesce(a.touchpoints, 0) as touchpoints,
+        coalesce(a.inbound_touchpoints, 0) as inbound_touchpoints,
+        coalesce(a.self_service_touchpoints, 0) as self_service_touchpoints,
+        coalesce(a.ivr_abandons, 0) as ivr_abandons,
+        coalesce(a.unidentified_touchpoints, 0) as unidentified_touchpoints,
+        coalesce(a.csat_responses, 0) as csat_responses,
+        coalesce(a.csat_top2, 0) as csat_top2,
+        coalesce(a.csat_sum, 0) as csat_sum,
+        coalesce(a.journeys, 0) as journeys,
+        coalesce(a.fcr_journeys, 0) as fcr_journeys,
+        coalesce(a.resolved_journeys, 0) as resolved_journeys,
+        coalesce(a.bot_sessions, 0) as bot_sessions,
+        coalesce(a.bot_contained, 0) as bot_contained,
+        coalesce(a.bot_verified_contained, 0) as bot_verified_contained,
+        coalesce(a.bot_escalated, 0) as bot_escalated,
+        coalesce(a.bot_fallback_turns, 0) as bot_fallback_turns,
+        coalesce(a.bot_user_turns, 0) as bot_user_turns,
         coalesce(tc.tickets_created, 0) as tickets_created,
         coalesce(tc.tickets_responded, 0) as tickets_responded,
         coalesce(tc.first_response_seconds_sum, 0) as first_response_seconds_sum,
@@ -207,21 +146,17 @@ joined as (
         coalesce(td.tickets_due, 0) as tickets_due,
         coalesce(td.tickets_met_sla, 0) as tickets_met_sla,
         coalesce(tb.backlog, 0) as backlog,
-        coalesce(s.logged_in_seconds, 0) as logged_in_seconds,
-        coalesce(s.ready_seconds, 0) as ready_seconds,
-        coalesce(s.state_handle_seconds, 0) as state_handle_seconds,
-        coalesce(s.not_ready_seconds, 0) as not_ready_seconds
+        coalesce(a.logged_in_seconds, 0) as logged_in_seconds,
+        coalesce(a.ready_seconds, 0) as ready_seconds,
+        coalesce(a.state_handle_seconds, 0) as state_handle_seconds,
+        coalesce(a.not_ready_seconds, 0) as not_ready_seconds
     from keys k
     left join (select queue_id as q_id, sl_threshold_seconds from dim_queue) q on q.q_id = k.queue_id
-    left join contact_kpis c using (date, queue_id, channel)
-    left join touchpoint_kpis t using (date, queue_id, channel)
-    left join journey_kpis j using (date, queue_id, channel)
-    left join bot_kpis b using (date, queue_id, channel)
+    left join activity a using (date, queue_id, channel)
     left join ticket_created tc using (date, queue_id, channel)
     left join ticket_resolved tr using (date, queue_id, channel)
     left join ticket_due td using (date, queue_id, channel)
     left join ticket_backlog tb using (date, queue_id, channel)
-    left join state_kpis s using (date, queue_id, channel)
 )
 
 select
