@@ -214,6 +214,9 @@ async function inPlaceBuild(ctx: BuildContext, schema: string, newIngests: Recor
   await exec(conn, 'BEGIN TRANSACTION');
   try {
     await exec(conn, `SET search_path = '${schema},main'`);
+    // the rows written here are a day's worth appended to each table, in no useful order among themselves:
+    // unordered inserts and scratch tables use both threads more (measured 3-10 % off the 10M incremental build)
+    await exec(conn, 'SET preserve_insertion_order = false');
     tracePhase('plan', ctx.t0);
     const updates = await updateModels(conn, { ...updateOptions(ctx), catalog, from: schema, to: schema, newIngests, log: (u, m) => runs.push(logged(log, m, u)) });
     tracePhase('models', ctx.t0);
@@ -237,6 +240,7 @@ async function inPlaceBuild(ctx: BuildContext, schema: string, newIngests: Recor
     throw err;
   } finally {
     await exec(conn, `SET search_path = 'main'`).catch(() => {});
+    await exec(conn, 'RESET preserve_insertion_order').catch(() => {});
   }
 }
 
@@ -286,7 +290,8 @@ function partitionKeyFailures(ctx: BuildContext): Set<string> {
 
 function testScope(ctx: BuildContext, updates: ModelUpdate[], schema: string): TestScope {
   const models = new Map<string, ModelChange>();
-  for (const u of updates) models.set(u.name, { mode: u.mode, key: u.key, rebuilt: u.rebuilt, changes: u.changes });
+  const columns = new Map(ctx.project.models.map((m) => [m.name, m.columns.map((c) => c.name)]));
+  for (const u of updates) models.set(u.name, { mode: u.mode, key: u.key, rebuilt: u.rebuilt, changes: u.changes, columns: columns.get(u.name) });
   const newRaw = new Map<string, string>();
   const newIngests = ctx.plan.kind === 'incremental' ? ctx.plan.newIngests : {};
   for (const [raw, ids] of Object.entries(newIngests)) if (ids.length) newRaw.set(raw, `(SELECT * FROM main.${ident(raw)} WHERE _ingest_id IN (${ids.join(', ')}))`);

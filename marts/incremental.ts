@@ -172,14 +172,17 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
       if (rebuilt) return { mode: 'partitions', ...rebuilt };
       note = 'a new row has no partition key';
     }
-    // the whole model; its changed rows by comparison with the last build
-    const fresh = await scratch.make(`new_${name}`, `SELECT *, hash(model) AS _h FROM (\n${model.sql}\n) AS model`);
-    const rows = await count(conn, fresh);
+    // the whole model; its changed rows by comparison with the last build. Its rows keep the order the model
+    // gives them, as in a full build (staging tables in time order let later builds skip row groups)
+    const ordered = (await queryOne<{ v: boolean }>(conn, `SELECT current_setting('preserve_insertion_order') AS v`))!.v;
+    if (!ordered) await exec(conn, 'SET preserve_insertion_order = true');
+    const { rel: fresh, rows } = await scratch.makeCounted(`new_${name}`, `SELECT *, hash(model) AS _h FROM (\n${model.sql}\n) AS model`);
     if (readBy.has(name)) {
       await scratch.make(`old_${name}`, `SELECT rowid AS _rowid, hash(t) AS _h, t.* FROM ${table(from, name)} AS t`);
       await compare(name, fresh, `temp.${ident(`old_${name}`)}`, true);
     }
     await exec(conn, `CREATE OR REPLACE TABLE ${table(to, name)} AS SELECT * EXCLUDE (_h) FROM ${fresh}`);
+    if (!ordered) await exec(conn, 'SET preserve_insertion_order = false');
     for (const t of [`new_${name}`, `old_${name}`, `diff_${name}`]) await scratch.drop(t);
     return { mode: 'full', rowsWritten: rows, note };
 
@@ -254,13 +257,13 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
     const words = headerWords(model, input);
     const cols = read ? columns.filter((c) => read.has(c) || words.has(c)) : columns;
     if (signed) {
-      const rel = await scratch.make(`changed_${input}_for_${model.name}`, netChanges(all, cols.length ? cols : columns, true));
-      return (await count(conn, rel)) > 0 ? rel : null;
+      const { rel, rows } = await scratch.makeCounted(`changed_${input}_for_${model.name}`, netChanges(all, cols.length ? cols : columns, true));
+      return rows > 0 ? rel : null;
     }
     if (cols.length === columns.length && !uncompared.has(input)) return `(SELECT * EXCLUDE (_side) FROM ${all})`;
     if (cols.length === 0) return (await count(conn, `(SELECT sum(_side) AS s FROM ${all}) WHERE s <> 0`)) > 0 ? `(SELECT * EXCLUDE (_side) FROM ${all})` : null;
-    const rel = await scratch.make(`changed_${input}_for_${model.name}`, netChanges(all, cols));
-    return (await count(conn, rel)) > 0 ? rel : null;
+    const { rel, rows } = await scratch.makeCounted(`changed_${input}_for_${model.name}`, netChanges(all, cols));
+    return rows > 0 ? rel : null;
   }
 
   /**
@@ -270,13 +273,13 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
   async function compare(name: string, fresh: string, old: string, keep: boolean): Promise<string> {
     const diff = await scratch.make(`diff_${name}`, `SELECT _h FROM (SELECT _h, 1 AS s FROM ${fresh} UNION ALL SELECT _h, -1 FROM ${old}) GROUP BY _h HAVING sum(s) <> 0`);
     if (keep) {
-      const rel = await scratch.make(
+      const { rel, rows } = await scratch.makeCounted(
         `changed_${name}`,
         `SELECT * EXCLUDE (_h), 1 AS _side FROM ${fresh} WHERE _h IN (SELECT _h FROM ${diff})
          UNION ALL SELECT * EXCLUDE (_rowid, _h), -1 FROM ${old} WHERE _h IN (SELECT _h FROM ${diff})`,
       );
       compared.set(name, rel);
-      if ((await count(conn, rel)) > 0) changed.set(name, rel);
+      if (rows > 0) changed.set(name, rel);
     }
     return diff;
   }
@@ -317,10 +320,9 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
       await exec(conn, `INSERT INTO ${touched} ${partitionsOf(map, rows, key.length)}`);
     }
     const columns = keyColumns(key).join(', ');
-    const affected = await scratch.make(`affected_${name}`, `SELECT DISTINCT ${columns} FROM ${touched} WHERE ${keyColumns(key).map((c) => `${c} IS NOT NULL`).join(' AND ')}`);
+    const { rel: affected, rows: partitions } = await scratch.makeCounted(`affected_${name}`, `SELECT DISTINCT ${columns} FROM ${touched} WHERE ${keyColumns(key).map((c) => `${c} IS NOT NULL`).join(' AND ')}`);
     await scratch.drop('changed', 'VIEW');
     await scratch.drop(`touched_${name}`);
-    const partitions = await count(conn, affected);
     if (partitions === 0) return 'unchanged';
 
     // hide each input the header maps behind a view of the rows the affected partitions need
@@ -338,7 +340,7 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
       hidden.push(input);
     }
     const nullKey = key.map((k) => `(${k}) IS NULL`).join(' OR ');
-    const fresh = await scratch.make(`new_${name}`, `SELECT *, hash(model) AS _h FROM (\n${model.sql}\n) AS model WHERE ${isIn(key, affected)} OR ${nullKey}`);
+    const { rel: fresh, rows } = await scratch.makeCounted(`new_${name}`, `SELECT *, hash(model) AS _h FROM (\n${model.sql}\n) AS model WHERE ${isIn(key, affected)} OR ${nullKey}`);
     for (const h of hidden) await scratch.drop(h, 'VIEW');
     await scratch.drop('affected', 'VIEW');
     if ((await count(conn, `${fresh} WHERE ${nullKey}`)) > 0) {
@@ -346,7 +348,7 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
       await scratch.drop(`affected_${name}`);
       return null;
     }
-    return { partitions, affected, fresh, ...(readRebuilt.length ? { readRebuilt } : {}) };
+    return { partitions, affected, fresh, rows, ...(readRebuilt.length ? { readRebuilt } : {}) };
   }
 
   /**
@@ -389,7 +391,7 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
     await scratch.drop(input, 'VIEW');
     const [added, removed] = sides as [string, string];
     const keyOf = (rel: string) => `SELECT ${key.map((k, i) => `(${k}) AS ${keyColumns(key)[i]}`).join(', ')} FROM ${rel}`;
-    const affected = await scratch.make(`affected_${name}`, `SELECT DISTINCT * FROM (${keyOf(added)} UNION ALL ${keyOf(removed)})`);
+    const { rel: affected, rows: partitions } = await scratch.makeCounted(`affected_${name}`, `SELECT DISTINCT * FROM (${keyOf(added)} UNION ALL ${keyOf(removed)})`);
     const dropAll = async () => {
       for (const t of [`added_${name}`, `removed_${name}`, `affected_${name}`]) await scratch.drop(t);
     };
@@ -397,7 +399,6 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
       await dropAll();
       return null;
     }
-    const partitions = await count(conn, affected);
     if (partitions === 0) {
       await dropAll();
       return 'unchanged';
@@ -406,7 +407,7 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
     const negated = columns.map(({ c }) => (isMeasure(c) ? `-${ident(c)}` : ident(c))).join(', ');
     const summed = columns.map(({ c, t }) => (isMeasure(c) ? `sum(${ident(c)})::${t} AS ${ident(c)}` : ident(c))).join(', ');
     const groups = columns.filter(({ c }) => !isMeasure(c)).map(({ c }) => ident(c)).join(', ');
-    const fresh = await scratch.make(
+    const { rel: fresh, rows } = await scratch.makeCounted(
       `new_${name}`,
       `SELECT *, hash(model) AS _h FROM (
          SELECT ${summed} FROM (
@@ -417,11 +418,11 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
     );
     await scratch.drop(`added_${name}`);
     await scratch.drop(`removed_${name}`);
-    return { partitions, affected, fresh };
+    return { partitions, affected, fresh, rows };
   }
 
   /** The old rows of the affected partitions give way to the new ones; the changed rows are kept for downstream. */
-  async function replacePartitions(model: Model, { partitions, affected, fresh }: NewRows): Promise<{ partitions: number; rowsWritten: number; key: string[]; rebuilt: string }> {
+  async function replacePartitions(model: Model, { partitions, affected, fresh, rows: freshRows }: NewRows): Promise<{ partitions: number; rowsWritten: number; key: string[]; rebuilt: string }> {
     const name = model.name;
     const key = model.incremental!.key;
     const inAffected = isIn(key, affected);
@@ -438,12 +439,12 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
       else await exec(conn, `CREATE TABLE ${table(to, name)} AS SELECT * FROM ${table(from, name)} WHERE rowid NOT IN (SELECT _rowid FROM ${old})`);
       await exec(conn, `INSERT INTO ${table(to, name)} SELECT * EXCLUDE (_h) FROM ${fresh}`);
       if (keep) {
-        const rel = await scratch.make(`changed_${name}`, `SELECT ${list}, 1 AS _side FROM ${fresh} UNION ALL SELECT ${list}, -1 FROM ${old}`);
+        const { rel, rows } = await scratch.makeCounted(`changed_${name}`, `SELECT ${list}, 1 AS _side FROM ${fresh} UNION ALL SELECT ${list}, -1 FROM ${old}`);
         compared.set(name, rel);
         uncompared.add(name);
-        if ((await count(conn, rel)) > 0) changed.set(name, rel);
+        if (rows > 0) changed.set(name, rel);
       }
-      rowsWritten = await count(conn, fresh);
+      rowsWritten = freshRows;
     } else {
       // compare: the old rows hashed, and whole when the models downstream read every column
       const old = await scratch.make(`old_${name}`, `SELECT rowid AS _rowid, hash(t) AS _h${keep ? ', t.*' : ''} FROM ${table(from, name)} AS t WHERE ${inAffected}`);
@@ -473,6 +474,7 @@ interface NewRows {
   partitions: number;
   affected: string;
   fresh: string;
+  rows: number;
   readRebuilt?: string[];
 }
 
@@ -493,6 +495,13 @@ class Scratch {
     await exec(this.conn, `CREATE OR REPLACE TEMP ${kind} ${ident(name)} AS ${sql}`);
     this.made.set(name, kind);
     return `temp.${ident(name)}`;
+  }
+
+  /** A table like make's, and its number of rows: CREATE TABLE AS reports it, sparing a count(*) query. */
+  async makeCounted(name: string, sql: string): Promise<{ rel: string; rows: number }> {
+    const created = await queryOne<{ Count: number }>(this.conn, `CREATE OR REPLACE TEMP TABLE ${ident(name)} AS ${sql}`);
+    this.made.set(name, 'TABLE');
+    return { rel: `temp.${ident(name)}`, rows: Number(created!.Count) };
   }
 
   async drop(name: string, kind: 'TABLE' | 'VIEW' = 'TABLE'): Promise<void> {
