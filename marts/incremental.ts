@@ -425,7 +425,8 @@ export async function updateModels(conn: DuckDBConnection, opts: UpdateOptions):
   async function replacePartitions(model: Model, { partitions, affected, fresh, rows: freshRows }: NewRows): Promise<{ partitions: number; rowsWritten: number; key: string[]; rebuilt: string }> {
     const name = model.name;
     const key = model.incremental!.key;
-    const inAffected = isIn(key, affected);
+    // the old rows, picked as an input's would be (a day key first bounds its time column, so row groups are skipped)
+    const inAffected = neededRows({ input: name, kind: 'key', exprs: key }, affected);
     const keep = readBy.has(name);
     const needed = await neededColumns(name);
     const all = (await queryRows<{ c: string }>(conn, `SELECT column_name AS c FROM (DESCRIBE ${table(from, name)})`)).map((r) => r.c);

@@ -7,6 +7,7 @@
 --   not_null: agent_id, interval_start, state, seconds
 -- incremental: date
 --   fct_agent_state: started_at::date .. ended_at::date
+--   fct_agent_state read: started_at < (select max(key) from affected) + 1 and ended_at >= (select min(key) from affected)
 with states as (
     select * from fct_agent_state where state <> 'logged_out' and duration_seconds > 0
 ),
@@ -35,3 +36,5 @@ select
     interval_start::date as date,
     epoch(least(ended_at, interval_start + to_minutes(interval_minutes::integer))) - epoch(greatest(started_at, interval_start)) as seconds
 from pieces
+-- in day order: reading a few days skips the row groups of the others
+order by date

@@ -35,3 +35,5 @@ select
     coalesce(s.queue_id, q.queue_id, 'none') as queue_id
 from states s
 left join agent_day_queue q on q.agent_id = s.agent_id and q.date = s.started_at::date
+-- in day order, as stg_agent_states: reading a few days skips the row groups of the others
+order by date
