@@ -54,7 +54,7 @@ export const failedTests = (tests: TestRun[]) => tests.filter((t) => t.failures 
 
 /**
  * Where a test has to look in an incremental build: a SELECT of failing rows, or null when nothing could fail
- * anew. `gone`: per relationships target, a relation (column `value`) of values it held and holds no more,
+ * anew. `gone`: per relationships target (model.column), a relation (column `value`) of values it held and holds no more,
  * absent when there are none.
  */
 function scopedSql(t: DataTest, scope: TestScope, gone: Map<string, string>): string | null | undefined {
@@ -68,7 +68,8 @@ function scopedSql(t: DataTest, scope: TestScope, gone: Map<string, string>): st
     const toCol = t.target!.column;
     const parts: string[] = [];
     if (change.mode === 'partitions') parts.push(`SELECT ${col} FROM ${change.rebuilt}`);
-    if (target.mode !== 'unchanged' && gone.get(t.target!.model)) parts.push(`SELECT ${col} FROM ${t.model} WHERE ${col} IN (SELECT value FROM ${gone.get(t.target!.model)})`);
+    const vanishedValues = gone.get(`${t.target!.model}.${toCol}`);
+    if (target.mode !== 'unchanged' && vanishedValues) parts.push(`SELECT ${col} FROM ${t.model} WHERE ${col} IN (SELECT value FROM ${vanishedValues})`);
     if (!parts.length) return null;
     const rows = `(${parts.join(' UNION ALL ')})`;
     return t.sqlOn(`${rows} AS ${t.model}`, `(SELECT ${toCol} FROM ${t.target!.model} WHERE ${toCol} IN (SELECT ${col} FROM ${rows}) OR ${toCol} IS NULL)`);
@@ -94,21 +95,22 @@ export function keyWithin(change: ModelChange, columns: string[]): boolean {
   });
 }
 
-/** Per relationships target that changed: a temp table of the values it held and holds no more, if any. */
+/** Per relationships target column (model.column) that changed: a temp table of the values it held and holds no more, if any. */
 async function vanished(conn: DuckDBConnection, tests: DataTest[], scope: TestScope): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const seen = new Set<string>();
   for (const t of tests) {
     const target = t.target && scope.models.get(t.target.model);
-    if (!t.target || !target?.changes || seen.has(t.target.model)) continue;
-    seen.add(t.target.model);
+    if (!t.target || !target?.changes || seen.has(`${t.target.model}.${t.target.column}`)) continue;
     const { model, column } = t.target;
-    const rel = `temp.gone_${model}`;
-    await conn.run(
-      `CREATE OR REPLACE TEMP TABLE gone_${model} AS SELECT ${column} AS value FROM ${target.changes} WHERE _side = -1
-       EXCEPT SELECT ${column} FROM ${model} WHERE ${column} IN (SELECT ${column} FROM ${target.changes} WHERE _side = -1)`,
-    );
-    if ((await queryOne<{ n: number }>(conn, `SELECT count(*) AS n FROM ${rel}`))!.n > 0) out.set(model, rel);
+    seen.add(`${model}.${column}`);
+    const rel = `temp.gone_${model}_${column}`;
+    // a column the target holds unique (its test passed last time) had each old value in one row, a changed one:
+    // the value stays only if a new version of the rows holds it, and the table need not be read
+    const unique = tests.find((u) => u.kind === 'unique' && u.model === model && u.columns?.length === 1 && u.columns[0] === column);
+    const stays = unique && !scope.failedBefore.has(unique.name) ? `${target.changes} WHERE _side = 1` : `${model} WHERE ${column} IN (SELECT ${column} FROM ${target.changes} WHERE _side = -1)`;
+    await conn.run(`CREATE OR REPLACE TEMP TABLE gone_${model}_${column} AS SELECT ${column} AS value FROM ${target.changes} WHERE _side = -1 EXCEPT SELECT ${column} FROM ${stays}`);
+    if ((await queryOne<{ n: number }>(conn, `SELECT count(*) AS n FROM ${rel}`))!.n > 0) out.set(`${model}.${column}`, rel);
     else await conn.run(`DROP TABLE ${rel}`);
   }
   return out;
