@@ -214,9 +214,6 @@ async function inPlaceBuild(ctx: BuildContext, schema: string, newIngests: Recor
   await exec(conn, 'BEGIN TRANSACTION');
   try {
     await exec(conn, `SET search_path = '${schema},main'`);
-    // the rows written here are a day's worth appended to each table, in no useful order among themselves:
-    // unordered inserts and scratch tables use both threads more (measured 3-10 % off the 10M incremental build)
-    await exec(conn, 'SET preserve_insertion_order = false');
     tracePhase('plan', ctx.t0);
     const updates = await updateModels(conn, { ...updateOptions(ctx), catalog, from: schema, to: schema, newIngests, log: (u, m) => runs.push(logged(log, m, u)) });
     tracePhase('models', ctx.t0);
@@ -240,7 +237,6 @@ async function inPlaceBuild(ctx: BuildContext, schema: string, newIngests: Recor
     throw err;
   } finally {
     await exec(conn, `SET search_path = 'main'`).catch(() => {});
-    await exec(conn, 'RESET preserve_insertion_order').catch(() => {});
   }
 }
 

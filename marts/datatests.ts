@@ -104,12 +104,13 @@ async function vanished(conn: DuckDBConnection, tests: DataTest[], scope: TestSc
     if (!t.target || !target?.changes || seen.has(`${t.target.model}.${t.target.column}`)) continue;
     const { model, column } = t.target;
     seen.add(`${model}.${column}`);
-    const rel = `temp.gone_${model}_${column}`;
+    const name = `gone_${model}_${column}`;
+    const rel = `temp.${name}`;
     // a column the target holds unique (its test passed last time) had each old value in one row, a changed one:
     // the value stays only if a new version of the rows holds it, and the table need not be read
     const unique = tests.find((u) => u.kind === 'unique' && u.model === model && u.columns?.length === 1 && u.columns[0] === column);
     const stays = unique && !scope.failedBefore.has(unique.name) ? `${target.changes} WHERE _side = 1` : `${model} WHERE ${column} IN (SELECT ${column} FROM ${target.changes} WHERE _side = -1)`;
-    await conn.run(`CREATE OR REPLACE TEMP TABLE gone_${model}_${column} AS SELECT ${column} AS value FROM ${target.changes} WHERE _side = -1 EXCEPT SELECT ${column} FROM ${stays}`);
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT ${column} AS value FROM ${target.changes} WHERE _side = -1 EXCEPT SELECT ${column} FROM ${stays}`);
     if ((await queryOne<{ n: number }>(conn, `SELECT count(*) AS n FROM ${rel}`))!.n > 0) out.set(`${model}.${column}`, rel);
     else await conn.run(`DROP TABLE ${rel}`);
   }
